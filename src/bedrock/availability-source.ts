@@ -1,0 +1,109 @@
+import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
+import type { CheckFailure, CheckOutcome, CheckTarget } from '../grants/types.ts';
+import type { BedrockClientForRegion } from './bedrock-clients.ts';
+import { classifyCheckError } from './classify-error.ts';
+import { NOT_FOUND_RAW, parseAvailabilityAnswer } from './parse-availability.ts';
+
+/** Where observations come from: Bedrock in the Lambda and the CLI, anything in a test. */
+export interface AvailabilitySource {
+  /** Checks every target; always resolves, with one outcome per target in the same order. */
+  check(targets: readonly CheckTarget[], deadline: number): Promise<CheckOutcome[]>;
+}
+
+export interface BedrockAvailabilityOptions {
+  clientForRegion: BedrockClientForRegion;
+  /** Calls in flight per region; regions run in parallel. */
+  concurrencyPerRegion: number;
+}
+
+/** Asks GetFoundationModelAvailability for every target, region by region in parallel. */
+export function createBedrockAvailabilitySource(
+  options: BedrockAvailabilityOptions,
+): AvailabilitySource {
+  return {
+    async check(targets, deadline) {
+      const outcomes: CheckOutcome[] = new Array(targets.length);
+      const byRegion = new Map<string, number[]>();
+      targets.forEach((target, index) => {
+        const indexes = byRegion.get(target.region) ?? [];
+        indexes.push(index);
+        byRegion.set(target.region, indexes);
+      });
+      await Promise.all(
+        [...byRegion].map(([region, indexes]) =>
+          runPool(indexes, options.concurrencyPerRegion, async (index) => {
+            const target = targets[index] as CheckTarget;
+            outcomes[index] = await checkOne(options.clientForRegion(region), target, deadline);
+          }),
+        ),
+      );
+      return outcomes;
+    },
+  };
+}
+
+async function checkOne(
+  client: ReturnType<BedrockClientForRegion>,
+  target: CheckTarget,
+  deadline: number,
+): Promise<CheckOutcome> {
+  const startedAt = performance.now();
+  const elapsed = () => Math.round(performance.now() - startedAt);
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) {
+    return deadlineFailure(target, 0, 'not checked: the run reached its deadline first');
+  }
+  try {
+    const answer = await client.send(
+      new GetFoundationModelAvailabilityCommand({ modelId: target.modelId }),
+      { abortSignal: AbortSignal.timeout(remaining) },
+    );
+    const parsed = parseAvailabilityAnswer(answer);
+    if (!parsed.ok) {
+      return {
+        ...target,
+        ok: false,
+        kind: 'malformed',
+        errorName: null,
+        message: parsed.problem,
+        durationMs: elapsed(),
+      };
+    }
+    return { ...target, ok: true, raw: parsed.raw, notFound: null, durationMs: elapsed() };
+  } catch (error) {
+    if (Date.now() >= deadline) {
+      return deadlineFailure(target, elapsed(), 'no answer before the run deadline');
+    }
+    const classified = classifyCheckError(error);
+    if (classified.type === 'not-found') {
+      return {
+        ...target,
+        ok: true,
+        raw: NOT_FOUND_RAW,
+        notFound: classified.message,
+        durationMs: elapsed(),
+      };
+    }
+    return { ...target, ok: false, ...classified, durationMs: elapsed() };
+  }
+}
+
+function deadlineFailure(target: CheckTarget, durationMs: number, message: string): CheckFailure {
+  return { ...target, ok: false, kind: 'timeout', errorName: null, message, durationMs };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,40 @@
+import { BedrockClient, type BedrockClientConfig } from '@aws-sdk/client-bedrock';
+
+export interface BedrockClientOptions {
+  /** Per-attempt timeout; the SDK retries a timed-out attempt like any transient error. */
+  requestTimeoutMs: number;
+  /** Attempts per call, including the first (SDK adaptive retry mode). */
+  maxAttempts: number;
+  credentials?: BedrockClientConfig['credentials'];
+  /** Set only by the demo for its own simulator; otherwise the SDK resolves the endpoint. */
+  endpoint?: string;
+}
+
+export type BedrockClientForRegion = (region: string) => BedrockClient;
+
+/**
+ * One BedrockClient per region, created on first use and reused, so connections and the
+ * adaptive retry's per-client rate limiter live across calls (and Lambda invocations).
+ * The endpoint is left to the SDK (AWS_ENDPOINT_URL_BEDROCK included) unless the demo sets it.
+ */
+export function createBedrockClientCache(options: BedrockClientOptions): BedrockClientForRegion {
+  const clients = new Map<string, BedrockClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = new BedrockClient({
+        region,
+        retryMode: 'adaptive',
+        maxAttempts: options.maxAttempts,
+        requestHandler: {
+          requestTimeout: options.requestTimeoutMs,
+          connectionTimeout: options.requestTimeoutMs,
+        },
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { RawAvailability } from '../grants/types.ts';
+
+// The SDK's REST-JSON deserializer does not check required members or enum values: a 200
+// with missing or unknown fields arrives as undefined or as any string. Anything outside the
+// documented values is a malformed answer, never a state.
+const availabilityAnswer = z.object({
+  agreementAvailability: z.object({
+    status: z.enum(['AVAILABLE', 'PENDING', 'NOT_AVAILABLE', 'ERROR']),
+    errorMessage: z.string().optional(),
+  }),
+  authorizationStatus: z.enum(['AUTHORIZED', 'NOT_AUTHORIZED']),
+  entitlementAvailability: z.enum(['AVAILABLE', 'NOT_AVAILABLE']),
+  regionAvailability: z.enum(['AVAILABLE', 'NOT_AVAILABLE']),
+});
+
+export type ParsedAvailability =
+  | { ok: true; raw: RawAvailability }
+  | { ok: false; problem: string };
+
+/** Reads a GetFoundationModelAvailability answer; says which field is wrong when it is. */
+export function parseAvailabilityAnswer(answer: unknown): ParsedAvailability {
+  const result = availabilityAnswer.safeParse(answer);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const field = issue.path.join('.') || '(body)';
+      const value = valueAt(answer, issue.path);
+      return value === undefined ? `${field} is missing` : `${field} is ${JSON.stringify(value)}`;
+    });
+    return { ok: false, problem: `unexpected answer from Bedrock: ${problems.join('; ')}` };
+  }
+  const body = result.data;
+  return {
+    ok: true,
+    raw: {
+      agreement: body.agreementAvailability.status,
+      agreementError: body.agreementAvailability.errorMessage ?? null,
+      authorization: body.authorizationStatus,
+      entitlement: body.entitlementAvailability,
+      region: body.regionAvailability,
+    },
+  };
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+export const NOT_FOUND_RAW: RawAvailability = {
+  agreement: null,
+  agreementError: null,
+  authorization: null,
+  entitlement: null,
+  region: null,
+};

@@ -1,0 +1,43 @@
+import type { FailureKind, GrantState, TransitionEvent } from '../grants/types.ts';
+import type { SkippedItem } from '../state/state-store.ts';
+
+export type PairStatus = GrantState | 'UNKNOWN';
+
+/** One row of the run's table: what this run saw, and what is stored. */
+export interface PairView {
+  region: string;
+  modelId: string;
+  /** This run's state; UNKNOWN when the check failed. */
+  state: PairStatus;
+  /** The stored state after this run (null: never observed). */
+  storedState: GrantState | null;
+  /** Since when the stored state holds. */
+  since: string | null;
+  /** Non-ENABLED answers counted towards a revocation not yet confirmed. */
+  pendingRevocation: number;
+}
+
+export interface FailureView {
+  region: string;
+  modelId: string;
+  kind: FailureKind;
+  errorName: string | null;
+  message: string;
+}
+
+/** What one run did; the handler returns it and the CLI prints it. */
+export interface RunSummary {
+  account: string;
+  startedAt: string;
+  durationMs: number;
+  checks: number;
+  states: Record<PairStatus, number>;
+  transitions: TransitionEvent[];
+  notifications: { published: number; failed: number };
+  failures: FailureView[];
+  /** Writes lost to an overlapping run, which then owns those transitions. */
+  conflicts: number;
+  /** Stored items that could not be read and were left as they are. */
+  skippedItems: SkippedItem[];
+  pairs: PairView[];
+}
