@@ -1,0 +1,231 @@
+/**
+ * Reads config/watched-models.yml and reports every problem at once, each at the line and
+ * column of the YAML node it is about, so a bad file is fixed in one pass.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Document, YAMLError, Node as YamlNode } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import * as z from 'zod';
+import { ConfigError, type ConfigProblem, formatProblems } from '../errors.ts';
+import { closestMatch, type WatchedConfig, WatchedConfigSchema } from './schema.ts';
+
+export type { ConfigProblem };
+export { formatProblems };
+
+export type ParseResult =
+  | { ok: true; config: WatchedConfig }
+  | { ok: false; problems: ConfigProblem[] };
+
+type Path = readonly PropertyKey[];
+type Report = (offset: number, path: Path, message: string) => ConfigProblem;
+
+/** Validates the text of a watched-models file; `file` only labels the problems. */
+export function parseWatchedModels(text: string, file: string): ParseResult {
+  // A byte-order mark would shift every column on the first line by one.
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
+  const report: Report = (offset, path, message) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col, path: formatPath(path), message };
+  };
+  const fail = (problems: ConfigProblem[]): ParseResult => ({
+    ok: false,
+    problems: problems.sort((a, b) => a.line - b.line || a.column - b.column),
+  });
+
+  const problems = syntaxProblems(doc.errors, source, report);
+  // After a syntax error yaml keeps going on a guess of what was meant; checking that guess
+  // against the schema would report things the author never wrote. Duplicate keys are the
+  // exception: the tree is exactly what was written.
+  if (doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return fail(problems);
+
+  const root = doc.contents;
+  if (!isMap(root)) return fail([...problems, shapeProblem(root, report)]);
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // toJS refuses alias bombs and bad anchors.
+    return fail([...problems, report(0, [], `YAML cannot be read: ${(error as Error).message}`)]);
+  }
+  const result = WatchedConfigSchema.safeParse(data);
+  if (result.success && problems.length === 0) return { ok: true, config: result.data };
+  const issues = result.success ? [] : result.error.issues;
+  return fail([...problems, ...issues.flatMap((issue) => schemaProblems(issue, doc, report))]);
+}
+
+/** Reads and validates a watched-models file; throws ConfigError listing every problem. */
+export async function loadWatchedModels(path: string): Promise<WatchedConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const problem = { file: path, line: 0, column: 0, path: '', message: unreadable(error) };
+    throw new ConfigError([problem], { cause: error });
+  }
+  const result = parseWatchedModels(text, path);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.config;
+}
+
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'The watched-models file does not exist.';
+  if (code === 'EISDIR') return 'This is a directory, not the watched-models YAML file.';
+  if (code === 'EACCES') return 'The watched-models file cannot be read: permission denied.';
+  return `The watched-models file cannot be read: ${(error as Error).message}`;
+}
+
+function syntaxProblems(errors: readonly YAMLError[], source: string, report: Report) {
+  const byLine = new Map<number, ConfigProblem>();
+  for (const error of errors) {
+    const problem = syntaxProblem(error, source, report);
+    // Later errors on the same line are nearly always knock-on effects of the first.
+    if (!byLine.has(problem.line)) byLine.set(problem.line, problem);
+  }
+  return [...byLine.values()];
+}
+
+/** yaml's own wording, made plainer where it is cryptic, at the place a person must edit. */
+function syntaxProblem(error: YAMLError, source: string, report: Report): ConfigProblem {
+  const offset = error.pos[0];
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  const indent = /^[ \t]*/.exec(source.slice(lineStart))?.[0] ?? '';
+  // yaml reports a tab in indentation under several codes; the tab is the thing to fix.
+  if (indent.includes('\t')) {
+    const message = 'This line is indented with a tab; YAML indentation must use spaces.';
+    return report(lineStart + indent.indexOf('\t'), [], message);
+  }
+  // An unclosed quote or bracket is noticed lines later; point at where it was opened.
+  const unclosed = /Missing closing ("|')quote|end with a (\]|\})/.exec(error.message);
+  if (unclosed) {
+    const close = unclosed[1] ?? unclosed[2] ?? '';
+    const open = close === ']' ? '[' : close === '}' ? '{' : close;
+    const opener = source.lastIndexOf(open, offset - (open === close ? 1 : 0));
+    const message =
+      open === close
+        ? `This quoted value is never closed; add the closing ${close}.`
+        : `This "${open}" is never closed; add the closing "${close}".`;
+    return report(opener >= 0 ? opener : offset, [], message);
+  }
+  return report(offset, [], syntaxMessage(error, source));
+}
+
+function syntaxMessage(error: YAMLError, source: string): string {
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = /^([^:\n]+?)\s*:/.exec(source.slice(error.pos[0]))?.[1];
+    const name = key === undefined ? 'This key' : `"${key}"`;
+    return `${name} appears twice in the same mapping; YAML keys must be unique, so keep one.`;
+  }
+  if (error.code === 'MULTIPLE_DOCS') {
+    return 'A second YAML document starts here ("---"); the config must be one document.';
+  }
+  if (error.code === 'BAD_INDENT' && error.message.includes('same column')) {
+    return 'This line is indented differently from the entries before it; entries of one mapping or list must start at the same column.';
+  }
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && error.message.includes('compact mappings')) {
+    return 'YAML syntax error: this value runs on into the next line, which is probably indented too deep.';
+  }
+  return `YAML syntax error: ${error.message.replace(/\.?$/, '.')}`;
+}
+
+function shapeProblem(root: unknown, report: Report): ConfigProblem {
+  if (root === null) {
+    return report(0, [], 'The file has no settings; it needs at least "regions" and "models".');
+  }
+  const offset = isNode(root) ? (root.range?.[0] ?? 0) : 0;
+  const found = isSeq(root) ? 'a list' : 'a single value';
+  return report(
+    offset,
+    [],
+    `The file is ${found}; it must be a mapping with the keys "regions" and "models" at the top level.`,
+  );
+}
+
+function schemaProblems(issue: z.core.$ZodIssue, doc: Document, report: Report): ConfigProblem[] {
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeysAt(issue.path);
+    return issue.keys.map((key) => {
+      const path = [...issue.path, key];
+      const suggestion = closestMatch(key, allowed);
+      const hint = suggestion === undefined ? '.' : `; did you mean "${suggestion}"?`;
+      const message = `Unknown key "${key}"${hint} The keys allowed here are ${allowed.join(', ')}.`;
+      return report(offsetOf(doc, path, 'key'), path, message);
+    });
+  }
+  let message = issue.message;
+  const firstAt = issue.code === 'custom' ? issue.params?.firstAt : undefined;
+  if (Array.isArray(firstAt)) {
+    // firstAt is relative like the issue's own path: same parent, other index.
+    const firstPath = [...issue.path.slice(0, issue.path.length - firstAt.length), ...firstAt];
+    const first = report(offsetOf(doc, firstPath, 'value'), firstPath, '');
+    const here = report(offsetOf(doc, issue.path, 'value'), issue.path, '');
+    message +=
+      first.line === here.line
+        ? ` The first is at column ${first.column}.`
+        : ` The first is on line ${first.line}.`;
+  }
+  return [report(offsetOf(doc, issue.path, 'value'), issue.path, message)];
+}
+
+/**
+ * Where a problem about `path` points: its value, or its key when the value is empty or the
+ * problem is the key itself; the nearest enclosing node when the key is missing.
+ */
+function offsetOf(doc: Document, path: Path, want: 'key' | 'value'): number {
+  let nearest: YamlNode | null = doc.contents;
+  let node: unknown = doc.contents;
+  let key: unknown;
+  for (const segment of path) {
+    key = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (p) => isScalar(p.key) && String(p.key.value) === String(segment),
+      );
+      key = pair?.key;
+      node = pair?.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+    } else {
+      node = undefined;
+    }
+    if (!isNode(node)) break;
+    nearest = node;
+  }
+  const range = (n: unknown) => (isNode(n) ? n.range : undefined);
+  const keyRange = range(key);
+  const valueRange = range(node);
+  if (keyRange && (want === 'key' || !valueRange || valueRange[0] === valueRange[1])) {
+    return keyRange[0];
+  }
+  return (valueRange ?? range(nearest))?.[0] ?? 0;
+}
+
+/** The keys the schema allows in the mapping at `path`, for "did you mean". */
+function allowedKeysAt(path: Path): string[] {
+  let schema: unknown = WatchedConfigSchema;
+  for (const segment of path) {
+    const inner = unwrap(schema);
+    if (inner instanceof z.ZodObject) schema = inner.shape[String(segment)];
+    else if (inner instanceof z.ZodArray) schema = inner.element;
+    else return [];
+  }
+  const inner = unwrap(schema);
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let inner = schema;
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap();
+  return inner;
+}
+
+/** `["models", 2, "id"]` as `models[2].id`. */
+function formatPath(path: Path): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
+    .join('');
+}

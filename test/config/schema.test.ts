@@ -1,0 +1,136 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { BEDROCK_REGIONS, isBedrockRegion } from '../../src/config/bedrock-regions.ts';
+import { parseWatchedModels } from '../../src/config/load-config.ts';
+import {
+  INFERENCE_PROFILE_PREFIXES,
+  resolveTargets,
+  type WatchedConfig,
+  WatchedConfigSchema,
+} from '../../src/config/schema.ts';
+
+const SHIPPED = new URL('../../config/watched-models.yml', import.meta.url);
+
+function parseOrThrow(text: string): WatchedConfig {
+  const result = parseWatchedModels(text, 'test.yml');
+  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
+  return result.config;
+}
+
+describe('the shipped config/watched-models.yml', () => {
+  it('is valid and points editors at the JSON Schema on its first line', async () => {
+    const text = await readFile(SHIPPED, 'utf8');
+
+    const result = parseWatchedModels(text, 'config/watched-models.yml');
+
+    expect(result).toMatchObject({ ok: true });
+    expect(text.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=./watched-models.schema.json',
+    );
+  });
+
+  it('watches models of several providers in us-east-1 and us-west-2 by default', async () => {
+    const config = parseOrThrow(await readFile(SHIPPED, 'utf8'));
+
+    const providers = new Set(config.models.map((model) => model.id.split('.')[0]));
+    expect(config.regions).toEqual(['us-east-1', 'us-west-2']);
+    expect(config.models.length).toBeGreaterThanOrEqual(4);
+    expect(providers.size).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('defaults', () => {
+  it('notifies ready, revoked and failed and confirms a revocation twice when not told otherwise', () => {
+    const config = parseOrThrow('regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\n');
+
+    expect(config.notify).toEqual(['ready', 'revoked', 'failed']);
+    expect(config.confirmRevocation).toBe(2);
+  });
+
+  it('keeps the values the file gives', () => {
+    const config = parseOrThrow(
+      'regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\nnotify: [changed]\nconfirmRevocation: 5\n',
+    );
+
+    expect(config.notify).toEqual(['changed']);
+    expect(config.confirmRevocation).toBe(5);
+  });
+
+  it('gives every parse its own default list', () => {
+    const text = 'regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\n';
+    const first = parseOrThrow(text);
+
+    first.notify.push('changed');
+
+    expect(parseOrThrow(text).notify).toEqual(['ready', 'revoked', 'failed']);
+  });
+});
+
+describe('resolveTargets', () => {
+  it('checks each model in its own regions, or else the defaults, in config order', () => {
+    const config = parseOrThrow(
+      [
+        'regions: [us-east-1, us-west-2]',
+        'models:',
+        '  - id: anthropic.claude-3-sonnet-20240229-v1:0',
+        '  - id: amazon.titan-text-express-v1',
+        '    regions: [us-east-1]',
+        '  - id: mistral.mistral-large-2402-v1:0',
+        '    regions: [eu-west-3, us-west-2]',
+      ].join('\n'),
+    );
+
+    expect(resolveTargets(config)).toEqual([
+      { region: 'us-east-1', modelId: 'anthropic.claude-3-sonnet-20240229-v1:0' },
+      { region: 'us-west-2', modelId: 'anthropic.claude-3-sonnet-20240229-v1:0' },
+      { region: 'us-east-1', modelId: 'amazon.titan-text-express-v1' },
+      { region: 'eu-west-3', modelId: 'mistral.mistral-large-2402-v1:0' },
+      { region: 'us-west-2', modelId: 'mistral.mistral-large-2402-v1:0' },
+    ]);
+  });
+});
+
+describe('model ids', () => {
+  const config = (id: string) => ({ regions: ['us-east-1'], models: [{ id }] });
+
+  it.each([
+    'anthropic.claude-3-sonnet-20240229-v1:0',
+    'amazon.titan-text-express-v1',
+    'meta.llama3-8b-instruct-v1:0',
+    'mistral.mistral-large-2402-v1:0',
+    'amazon.nova-pro-v1:0',
+    'cohere.command-r-plus-v1:0',
+    'deepseek.r1-v1:0',
+    'openai.gpt-oss-120b-1:0',
+    'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    'anthropic.claude-v2:1:200k',
+  ])('accepts the foundation model id %s', (id) => {
+    expect(WatchedConfigSchema.safeParse(config(id)).success).toBe(true);
+  });
+
+  it.each(
+    INFERENCE_PROFILE_PREFIXES.map((prefix) => `${prefix}.anthropic.claude-3-haiku-20240307-v1:0`),
+  )('refuses the inference profile id %s and names the model id', (id) => {
+    const result = WatchedConfigSchema.safeParse(config(id));
+
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      expect.stringContaining('watch the model id "anthropic.claude-3-haiku-20240307-v1:0"'),
+    ]);
+  });
+});
+
+describe('Bedrock regions', () => {
+  it('lists the commercial and GovCloud regions, ap-southeast-1 to -7 expanded', () => {
+    expect(BEDROCK_REGIONS).toHaveLength(35);
+    expect(BEDROCK_REGIONS).toEqual(
+      expect.arrayContaining(['ap-southeast-7', 'us-gov-west-1', 'mx-central-1']),
+    );
+    expect(new Set(BEDROCK_REGIONS).size).toBe(BEDROCK_REGIONS.length);
+  });
+
+  it('tells Bedrock regions from other strings', () => {
+    expect(isBedrockRegion('eu-central-2')).toBe(true);
+    expect(isBedrockRegion('cn-north-1')).toBe(false);
+    expect(isBedrockRegion(42)).toBe(false);
+  });
+});
