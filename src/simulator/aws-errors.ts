@@ -1,0 +1,89 @@
+/**
+ * The errors the simulator answers with: name, HTTP status (from the Smithy `httpError` trait
+ * where the model defines the error) and a message worded like AWS's own.
+ */
+export interface SimulatedError {
+  /** Sent as `x-amzn-ErrorType`; the SDK turns it into the exception's `name`. */
+  name: string;
+  status: number;
+  message: string;
+}
+
+export const THROTTLING_MESSAGE = 'Too many requests, please wait before trying again.';
+
+export function throttling(): SimulatedError {
+  return { name: 'ThrottlingException', status: 429, message: THROTTLING_MESSAGE };
+}
+
+export function accessDenied(callerArn: string, operation: string): SimulatedError {
+  const action = `bedrock:${operation}`;
+  return {
+    name: 'AccessDeniedException',
+    status: 403,
+    message: `User: ${callerArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+  };
+}
+
+export function internalServerError(): SimulatedError {
+  return {
+    name: 'InternalServerException',
+    status: 500,
+    message: 'An internal server error occurred. Retry your request.',
+  };
+}
+
+/** Not in the Bedrock control-plane model: the SDK sees an unmodelled 503. */
+export function serviceUnavailable(): SimulatedError {
+  return {
+    name: 'ServiceUnavailableException',
+    status: 503,
+    message: 'Service Unavailable. Please try again later.',
+  };
+}
+
+export function resourceNotFound(message: string): SimulatedError {
+  return { name: 'ResourceNotFoundException', status: 404, message };
+}
+
+export function modelNotFound(modelId: string, region: string): SimulatedError {
+  return resourceNotFound(`The model ${modelId} does not exist in region ${region}.`);
+}
+
+/** Worded as AWS's request validation (Coral) words a constraint violation. */
+export function validationFailed(
+  value: string,
+  member: string,
+  constraint: string,
+): SimulatedError {
+  return {
+    name: 'ValidationException',
+    status: 400,
+    message: `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  };
+}
+
+export function unknownOperation(method: string, path: string): SimulatedError {
+  return {
+    name: 'UnknownOperationException',
+    status: 404,
+    message: `Unknown operation: ${method} ${path}`,
+  };
+}
+
+export function missingAuthenticationToken(): SimulatedError {
+  return {
+    name: 'MissingAuthenticationTokenException',
+    status: 403,
+    message: 'Missing Authentication Token',
+  };
+}
+
+/** An Authorization header the simulator cannot read a SigV4 credential scope from. */
+export function incompleteSignature(detail: string): SimulatedError {
+  return { name: 'IncompleteSignatureException', status: 403, message: detail };
+}
+
+export function simulatorFailure(error: unknown): SimulatedError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return { ...internalServerError(), message: `Simulator failure: ${detail}` };
+}

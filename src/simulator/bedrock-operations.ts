@@ -1,0 +1,117 @@
+/**
+ * The three Bedrock control-plane operations, answering from the scenario at the current
+ * simulated time. Each returns the 200 body (shapes as in the Smithy model) or the error AWS
+ * would send; faults are applied around them by the simulator.
+ */
+import { modelNotFound, resourceNotFound, type SimulatedError } from './aws-errors.ts';
+import { type Validated, validateLabel, validateListFilters } from './bedrock-validation.ts';
+import { foundationModelWireShape, matchesListFilters } from './catalog.ts';
+import { isOffered } from './grant-answers.ts';
+import type { GrantBook } from './grant-book.ts';
+import type { SimTime } from './timeline.ts';
+import {
+  BEDROCK_MODEL_ID_MAX_LENGTH,
+  BEDROCK_MODEL_ID_PATTERN,
+  type BedrockOperation,
+  MODEL_IDENTIFIER_MAX_LENGTH,
+  MODEL_IDENTIFIER_PATTERN,
+  modelIdFromIdentifier,
+} from './wire-vocabulary.ts';
+
+export interface OperationContext {
+  region: string;
+  time: SimTime;
+  grants: GrantBook;
+}
+
+export type OperationResult =
+  | { ok: true; body: Record<string, unknown> }
+  | { ok: false; error: SimulatedError };
+
+export function getFoundationModelAvailability(
+  context: OperationContext,
+  modelId: string,
+): OperationResult {
+  const answer = context.grants.answer(context.region, modelId, context.time);
+  if (answer.kind === 'notFound') {
+    return {
+      ok: false,
+      error: answer.message
+        ? resourceNotFound(answer.message)
+        : modelNotFound(modelId, context.region),
+    };
+  }
+  const { fields } = answer;
+  return {
+    ok: true,
+    body: {
+      modelId,
+      agreementAvailability:
+        fields.agreementError === undefined
+          ? { status: fields.agreement }
+          : { status: fields.agreement, errorMessage: fields.agreementError },
+      authorizationStatus: fields.authorization,
+      entitlementAvailability: fields.entitlement,
+      regionAvailability: fields.region,
+    },
+  };
+}
+
+export function listFoundationModels(
+  context: OperationContext,
+  query: URLSearchParams,
+): OperationResult {
+  const filters = validateListFilters(query);
+  if (!filters.ok) return filters;
+  const modelSummaries = context.grants
+    .offeredModels(context.region, context.time)
+    .filter((model) => matchesListFilters(model, filters.value))
+    .map((model) => foundationModelWireShape(model, context.region));
+  return { ok: true, body: { modelSummaries } };
+}
+
+/** Accepts a model id or a foundation-model ARN, as AWS does. */
+export function getFoundationModel(
+  context: OperationContext,
+  modelIdentifier: string,
+): OperationResult {
+  const modelId = modelIdFromIdentifier(modelIdentifier);
+  const model = context.grants.model(modelId);
+  if (!model || !isOffered(context.grants.answer(context.region, modelId, context.time))) {
+    return { ok: false, error: modelNotFound(modelIdentifier, context.region) };
+  }
+  return { ok: true, body: { modelDetails: foundationModelWireShape(model, context.region) } };
+}
+
+/** Validates the path label of an operation that has one; returns it decoded. */
+export function readModelLabel(
+  operation: BedrockOperation,
+  encodedLabel: string | undefined,
+): Validated<string | undefined> {
+  if (encodedLabel === undefined) return { ok: true, value: undefined };
+  return operation === 'GetFoundationModel'
+    ? validateLabel(
+        encodedLabel,
+        'modelIdentifier',
+        MODEL_IDENTIFIER_PATTERN,
+        MODEL_IDENTIFIER_MAX_LENGTH,
+      )
+    : validateLabel(encodedLabel, 'modelId', BEDROCK_MODEL_ID_PATTERN, BEDROCK_MODEL_ID_MAX_LENGTH);
+}
+
+/** Runs `operation` with its decoded, validated label (if it has one) and query. */
+export function runOperation(
+  context: OperationContext,
+  operation: BedrockOperation,
+  label: string | undefined,
+  query: URLSearchParams,
+): OperationResult {
+  switch (operation) {
+    case 'GetFoundationModelAvailability':
+      return getFoundationModelAvailability(context, label ?? '');
+    case 'ListFoundationModels':
+      return listFoundationModels(context, query);
+    case 'GetFoundationModel':
+      return getFoundationModel(context, label ?? '');
+  }
+}

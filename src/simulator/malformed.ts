@@ -1,0 +1,52 @@
+/**
+ * Garbles a successful answer the ways a broken proxy, a truncated connection or a newer API
+ * version could: `not-json` (the body cut in half), `missing-fields` (required members
+ * dropped, only the model id kept), `unknown-enum` (an enum value this SDK does not know).
+ */
+import type { MalformedKind } from './scenario-schema.ts';
+import type { BedrockOperation } from './wire-vocabulary.ts';
+
+type Body = Record<string, unknown>;
+type Model = Record<string, unknown>;
+
+const onlyModelId = (model: Model): Model => ({ modelId: model.modelId });
+const unknownLifecycle = (model: Model): Model => ({
+  ...model,
+  modelLifecycle: { status: 'RETIRED' },
+});
+
+function dropRequiredMembers(operation: BedrockOperation, body: Body): Body {
+  switch (operation) {
+    case 'GetFoundationModelAvailability':
+      return { modelId: body.modelId };
+    case 'ListFoundationModels':
+      return { modelSummaries: (body.modelSummaries as Model[]).map(onlyModelId) };
+    case 'GetFoundationModel':
+      return { modelDetails: onlyModelId(body.modelDetails as Model) };
+  }
+}
+
+function useUnknownEnum(operation: BedrockOperation, body: Body): Body {
+  switch (operation) {
+    case 'GetFoundationModelAvailability':
+      // The field the monitor reads first for most states.
+      return { ...body, agreementAvailability: { status: 'UNDER_REVIEW' } };
+    case 'ListFoundationModels':
+      return { modelSummaries: (body.modelSummaries as Model[]).map(unknownLifecycle) };
+    case 'GetFoundationModel':
+      return { modelDetails: unknownLifecycle(body.modelDetails as Model) };
+  }
+}
+
+export function malformBody(operation: BedrockOperation, body: Body, kind: MalformedKind): string {
+  switch (kind) {
+    case 'not-json': {
+      const text = JSON.stringify(body);
+      return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+    }
+    case 'missing-fields':
+      return JSON.stringify(dropRequiredMembers(operation, body));
+    case 'unknown-enum':
+      return JSON.stringify(useUnknownEnum(operation, body));
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The zod schema of a scenario file, as the user writes it. `scenario.ts` turns the parsed
+ * value into the resolved `Scenario` the simulator runs. Objects are strict so that a typo
+ * (`afterSecond:`) is an error, not a silently ignored key.
+ */
+import { z } from 'zod';
+import { GRANT_STATES } from '../grants/types.ts';
+import {
+  AGREEMENT_STATUSES,
+  AUTHORIZATION_STATUSES,
+  AVAILABILITY_VALUES,
+  BEDROCK_MODEL_ID_MAX_LENGTH,
+  BEDROCK_MODEL_ID_PATTERN,
+  BEDROCK_OPERATIONS,
+  INFERENCE_TYPES,
+  LIFECYCLE_STATUSES,
+  MODEL_CUSTOMIZATIONS,
+  MODEL_MODALITIES,
+} from './wire-vocabulary.ts';
+
+export const MALFORMED_KINDS = ['not-json', 'missing-fields', 'unknown-enum'] as const;
+export type MalformedKind = (typeof MALFORMED_KINDS)[number];
+
+const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'expected an AWS region such as us-east-1');
+
+const modelIdSchema = z
+  .string()
+  .max(BEDROCK_MODEL_ID_MAX_LENGTH)
+  .regex(
+    new RegExp(BEDROCK_MODEL_ID_PATTERN),
+    'expected a Bedrock model id such as anthropic.claude-3-sonnet-20240229-v1:0',
+  );
+
+const tickSchema = z.int().min(0);
+const secondsSchema = z.number().min(0);
+/** Share of the matching requests that fail, spread evenly (see faults.ts); 1 = all. */
+const shareSchema = z.number().gt(0).max(1).default(1);
+
+/** Explicit GetFoundationModelAvailability fields; omitted ones take the ENABLED value. */
+const rawAnswerSchema = z.strictObject({
+  agreement: z.enum(AGREEMENT_STATUSES).default('AVAILABLE'),
+  agreementError: z.string().min(1).optional(),
+  authorization: z.enum(AUTHORIZATION_STATUSES).default('AUTHORIZED'),
+  entitlement: z.enum(AVAILABILITY_VALUES).default('AVAILABLE'),
+  region: z.enum(AVAILABILITY_VALUES).default('AVAILABLE'),
+});
+
+/** What Bedrock answers for one (region, model): one of state, raw or notFound. */
+const answerFields = {
+  state: z.enum(GRANT_STATES).optional(),
+  raw: rawAnswerSchema.optional(),
+  notFound: z.literal(true).optional(),
+  /** FAILED: the agreement's errorMessage; notFound: the 404 message. */
+  message: z.string().min(1).optional(),
+};
+
+type AnswerInput = {
+  state?: unknown;
+  raw?: unknown;
+  notFound?: unknown;
+  message?: unknown;
+};
+
+function checkOneAnswer(value: AnswerInput, ctx: z.RefinementCtx): void {
+  const given = (['state', 'raw', 'notFound'] as const).filter((key) => value[key] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `give exactly one of state, raw or notFound (found ${given.length === 0 ? 'none' : given.join(' and ')})`,
+    });
+  }
+  if (value.message !== undefined && value.raw !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['message'],
+      message: 'message goes with state FAILED or notFound; with raw, use raw.agreementError',
+    });
+  }
+}
+
+const answerSchema = z.strictObject(answerFields).superRefine(checkOneAnswer);
+
+/** `default: ENABLED` is shorthand for `default: { state: ENABLED }`. */
+const defaultAnswerSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { state: value } : value),
+  answerSchema,
+);
+
+const timelineEntrySchema = z
+  .strictObject({
+    at: tickSchema.optional(),
+    afterSeconds: secondsSchema.optional(),
+    ...answerFields,
+  })
+  .superRefine((entry, ctx) => {
+    if ((entry.at === undefined) === (entry.afterSeconds === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of at (ticks) or afterSeconds' });
+    }
+    checkOneAnswer(entry, ctx);
+  });
+
+const grantSchema = z.strictObject({
+  region: regionSchema,
+  model: modelIdSchema,
+  timeline: z.array(timelineEntrySchema).min(1),
+});
+
+const catalogModelSchema = z.strictObject({
+  id: modelIdSchema,
+  name: z.string().min(1).optional(),
+  provider: z.string().min(1).optional(),
+  lifecycle: z.enum(LIFECYCLE_STATUSES).default('ACTIVE'),
+  inputModalities: z.array(z.enum(MODEL_MODALITIES)).min(1).optional(),
+  outputModalities: z.array(z.enum(MODEL_MODALITIES)).min(1).optional(),
+  responseStreamingSupported: z.boolean().optional(),
+  customizationsSupported: z.array(z.enum(MODEL_CUSTOMIZATIONS)).optional(),
+  inferenceTypesSupported: z.array(z.enum(INFERENCE_TYPES)).min(1).optional(),
+  /** Regions that offer the model; elsewhere it is unknown (404) unless a grant scripts it. */
+  regions: z.array(regionSchema).min(1).optional(),
+});
+
+const throttleSchema = z
+  .strictObject({
+    share: z.number().gt(0).max(1).optional(),
+    ratePerSecond: z.number().positive().optional(),
+    burst: z.int().min(1).optional(),
+  })
+  .superRefine((throttle, ctx) => {
+    if (throttle.share !== undefined && throttle.ratePerSecond !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give either share or ratePerSecond, not both' });
+    }
+    if (throttle.burst !== undefined && throttle.ratePerSecond === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['burst'], message: 'burst needs ratePerSecond' });
+    }
+  });
+
+const faultSchema = z
+  .strictObject({
+    region: regionSchema.optional(),
+    models: z.array(modelIdSchema).min(1).optional(),
+    operations: z.array(z.enum(BEDROCK_OPERATIONS)).min(1).optional(),
+    from: tickSchema.optional(),
+    until: tickSchema.optional(),
+    fromSeconds: secondsSchema.optional(),
+    untilSeconds: secondsSchema.optional(),
+    latencyMs: z.int().min(0).optional(),
+    throttle: throttleSchema.optional(),
+    serverError: z
+      .strictObject({ share: shareSchema, status: z.literal([500, 503]).default(500) })
+      .optional(),
+    malformed: z.strictObject({ share: shareSchema, kind: z.enum(MALFORMED_KINDS) }).optional(),
+    accessDenied: z
+      .strictObject({ share: shareSchema, message: z.string().min(1).optional() })
+      .optional(),
+  })
+  .superRefine((fault, ctx) => {
+    const effects = ['latencyMs', 'throttle', 'serverError', 'malformed', 'accessDenied'] as const;
+    if (!effects.some((key) => fault[key] !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: `give at least one of ${effects.join(', ')}` });
+    }
+    if (fault.from !== undefined && fault.until !== undefined && fault.until <= fault.from) {
+      ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must be greater than from' });
+    }
+    const { fromSeconds, untilSeconds } = fault;
+    if (fromSeconds !== undefined && untilSeconds !== undefined && untilSeconds <= fromSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['untilSeconds'],
+        message: 'untilSeconds must be greater than fromSeconds',
+      });
+    }
+  });
+
+export const scenarioFileSchema = z
+  .strictObject({
+    account: z
+      .string({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'required: the 12-digit account id that GetCallerIdentity reports'
+            : 'must be a quoted 12-digit string, e.g. "123456789012"',
+      })
+      .regex(/^\d{12}$/, 'must be 12 digits'),
+    /** The caller GetCallerIdentity reports and AccessDenied messages name. */
+    callerArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:(sts|iam)::\d{12}:\S+$/, 'expected an IAM or STS ARN')
+      .optional(),
+    catalog: z.array(catalogModelSchema).default([]),
+    default: defaultAnswerSchema.default({ state: 'ENABLED' }),
+    grants: z.array(grantSchema).default([]),
+    faults: z.array(faultSchema).default([]),
+  })
+  .superRefine(checkCrossReferences);
+
+type ScenarioShape = {
+  catalog: { id: string }[];
+  grants: { region: string; model: string; timeline: { at?: number; afterSeconds?: number }[] }[];
+  faults: { models?: string[] }[];
+};
+
+/** Checks across entries: duplicates, timeline order, faults naming models nobody defined. */
+function checkCrossReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): void {
+  const catalogIds = new Set<string>();
+  scenario.catalog.forEach((model, i) => {
+    if (catalogIds.has(model.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['catalog', i, 'id'],
+        message: `${model.id} is listed twice`,
+      });
+    }
+    catalogIds.add(model.id);
+  });
+
+  const scripted = new Set<string>();
+  scenario.grants.forEach((grant, i) => {
+    const key = `${grant.region} ${grant.model}`;
+    if (scripted.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grants', i],
+        message: `${grant.model} in ${grant.region} already has a timeline; merge the two`,
+      });
+    }
+    scripted.add(key);
+    checkTimelineOrder(grant.timeline, ['grants', i, 'timeline'], ctx);
+  });
+
+  const known = new Set([...catalogIds, ...scenario.grants.map((grant) => grant.model)]);
+  scenario.faults.forEach((fault, i) => {
+    fault.models?.forEach((model, j) => {
+      if (!known.has(model)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'models', j],
+          message: `${model} is neither in the catalog nor in grants`,
+        });
+      }
+    });
+  });
+}
+
+/** The last reached entry wins, so an out-of-order `at` would never be in force: refuse it. */
+function checkTimelineOrder(
+  timeline: { at?: number; afterSeconds?: number }[],
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  for (const key of ['at', 'afterSeconds'] as const) {
+    let previous = -1;
+    timeline.forEach((entry, i) => {
+      const value = entry[key];
+      if (value === undefined) return;
+      if (value <= previous) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, i, key],
+          message: `${key} values must increase down the timeline (${value} after ${previous})`,
+        });
+      }
+      previous = value;
+    });
+  }
+}
+
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+export type AnswerSpec = z.output<typeof answerSchema>;
+export type RawAnswerSpec = z.output<typeof rawAnswerSchema>;
+export type TimelineEntrySpec = z.output<typeof timelineEntrySchema>;
+export type CatalogModelSpec = z.output<typeof catalogModelSchema>;
+export type FaultSpec = z.output<typeof faultSchema>;
