@@ -66,8 +66,10 @@ export function classifyCheckError(error: unknown): ClassifiedError {
   if (name === 'InternalServerException' || name === 'ServiceUnavailableException') {
     return failure('server');
   }
-  if (name === 'SyntaxError' || message.startsWith('Deserialization error'))
+  // The SDK rejects a 200 whose body is not JSON with a plain SyntaxError carrying this note.
+  if (name === 'SyntaxError' || message.includes('Deserialization error')) {
     return failure('malformed');
+  }
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return failure('network');
   if (status === 429) return failure('throttled');
   if (status === 401 || status === 403) return failure('denied');

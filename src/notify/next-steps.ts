@@ -8,7 +8,7 @@ export function nextStep(event: Pick<TransitionEvent, 'to' | 'region' | 'raw'>):
       'The AWS Marketplace subscription is being processed; it can take up to 15 minutes. Nothing to do: another alert follows when it is ready.',
     NOT_ENABLED:
       'Access is not granted. For a third-party model, a first invocation by a principal allowed aws-marketplace:Subscribe and aws-marketplace:ViewSubscriptions starts the subscription; for Anthropic models, submit the use-case form once per account.',
-    FAILED: `The agreement failed${event.raw.agreementError ? `: ${event.raw.agreementError}` : ''}. Check the AWS Marketplace subscription and the payment method of the account, then request access again.`,
+    FAILED: `The agreement failed${event.raw.agreementError ? `: ${event.raw.agreementError.replace(/\.$/, '')}` : ''}. Check the AWS Marketplace subscription and the payment method of the account, then request access again.`,
     NOT_AUTHORIZED:
       'Bedrock reports this account as not authorized for the model. This is not your IAM policy: check the AWS Marketplace subscription, then contact AWS Support.',
     NOT_OFFERED: `The model is not offered in ${event.region}. Use a region that offers it, or a cross-region inference profile.`,

@@ -41,7 +41,10 @@ function setup() {
     deadline: Date.now() + 60_000,
   };
   let minute = 0;
-  const run = () => runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, (minute += 5))));
+  const run = () => {
+    minute += 5;
+    return runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, minute)));
+  };
   return { availability, store, notifier, deps, run };
 }
 

@@ -1,0 +1,61 @@
+import { type CliIo, EXIT, processIo } from './cli/cli-io.ts';
+import { checkCommand } from './cli/commands/check.ts';
+import { demoCommand } from './cli/commands/demo.ts';
+import { simulateCommand } from './cli/commands/simulate.ts';
+import { statusCommand } from './cli/commands/status.ts';
+import { validateCommand } from './cli/commands/validate.ts';
+import { BedrockAccessMonitorError, ConfigError, UsageError } from './errors.ts';
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  check: checkCommand,
+  status: statusCommand,
+  validate: validateCommand,
+  demo: demoCommand,
+  simulate: simulateCommand,
+};
+
+export const HELP = `Usage: bedrock-access-monitor <command> [options]
+
+Watches Amazon Bedrock model access (per model, per region) and tells you when it changes.
+
+Commands:
+  check      ask Bedrock now (default AWS credentials), record changes, print the states
+  status     print the stored states (no AWS call)
+  validate   check a watched-models file
+  demo       run the monitor against the built-in Bedrock simulator (no AWS account needed)
+  simulate   run the Bedrock simulator alone, for your own experiments
+
+Run \`bedrock-access-monitor <command> --help\` for a command's options.`;
+
+/** The CLI: returns the exit code; writes only through `io`. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    io.err(`Unknown command "${command}".\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(error.message);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.err(
+        `${error.problems.length === 1 ? 'The config has a problem' : `The config has ${error.problems.length} problems`}:\n${error.message}`,
+      );
+      return EXIT.error;
+    }
+    if (error instanceof BedrockAccessMonitorError) {
+      io.err(error.message);
+      return EXIT.error;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import { resolveCallerAccount } from '../../aws/caller-account.ts';
+import { loadWatchedModels } from '../../config/load-config.ts';
+import { runCheck } from '../../monitor/run-check.ts';
+import { type CliIo, EXIT } from '../cli-io.ts';
+import * as defaults from '../defaults.ts';
+import { createLocalMonitor } from '../local-monitor.ts';
+import { parseIntegerOption, parseOptions } from '../parse-options.ts';
+import { renderRun } from '../render-run.ts';
+
+export const CHECK_HELP = `Usage: bedrock-access-monitor check [options]
+
+Asks Amazon Bedrock, with your default AWS credentials, whether this account can use each
+watched model in each watched region; records every state change in the state file and
+prints the table of states and the transitions.
+
+Options:
+  --config FILE           watched models (default: ${defaults.DEFAULT_CONFIG_PATH})
+  --state FILE            state file (default: ${defaults.DEFAULT_STATE_PATH})
+  --json                  print one JSON object instead of the table
+  --deadline SECONDS      stop waiting for Bedrock after this long (default: ${defaults.DEFAULT_DEADLINE_SECONDS})
+  --concurrency N         calls in flight per region (default: ${defaults.DEFAULT_CONCURRENCY})
+  --request-timeout SEC   timeout of one attempt (default: ${defaults.DEFAULT_REQUEST_TIMEOUT_SECONDS})
+  --max-attempts N        attempts per call, with adaptive backoff (default: ${defaults.DEFAULT_MAX_ATTEMPTS})
+  -h, --help              show this help
+
+Exit codes: 0 every pair checked, 3 some checks failed (their state is UNKNOWN and left as
+stored), 1 an error (config, credentials, state file), 2 wrong usage.`;
+
+/** `check`: one monitoring run against real AWS. */
+export async function checkCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions('check', args, {
+    config: { type: 'string' },
+    state: { type: 'string' },
+    json: { type: 'boolean' },
+    deadline: { type: 'string' },
+    concurrency: { type: 'string' },
+    'request-timeout': { type: 'string' },
+    'max-attempts': { type: 'string' },
+  });
+  if (values.help) {
+    io.out(CHECK_HELP);
+    return EXIT.ok;
+  }
+  const deadlineSeconds = parseIntegerOption(
+    'deadline',
+    values.deadline,
+    defaults.DEFAULT_DEADLINE_SECONDS,
+    1,
+    900,
+  );
+  const monitorOptions = {
+    concurrencyPerRegion: parseIntegerOption(
+      'concurrency',
+      values.concurrency,
+      defaults.DEFAULT_CONCURRENCY,
+      1,
+      64,
+    ),
+    requestTimeoutMs:
+      1000 *
+      parseIntegerOption(
+        'request-timeout',
+        values['request-timeout'],
+        defaults.DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        1,
+        300,
+      ),
+    maxAttempts: parseIntegerOption(
+      'max-attempts',
+      values['max-attempts'],
+      defaults.DEFAULT_MAX_ATTEMPTS,
+      1,
+      10,
+    ),
+  };
+  const config = await loadWatchedModels(values.config ?? defaults.DEFAULT_CONFIG_PATH);
+  const account = await resolveCallerAccount(config.regions[0] as string);
+  const statePath = values.state ?? defaults.DEFAULT_STATE_PATH;
+  const deps = createLocalMonitor({
+    account,
+    config,
+    statePath,
+    deadlineMs: deadlineSeconds * 1000,
+    ...monitorOptions,
+    onNotify: () => {},
+  });
+  const summary = await runCheck({ ...deps, deadline: Date.now() + deps.deadlineMs }, new Date());
+  io.out(values.json ? JSON.stringify({ ...summary, stateFile: statePath }) : renderRun(summary));
+  return summary.failures.length > 0 ? EXIT.partial : EXIT.ok;
+}

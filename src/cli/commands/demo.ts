@@ -1,0 +1,38 @@
+import { runDemo } from '../../demo/run-demo.ts';
+import { type CliIo, EXIT } from '../cli-io.ts';
+import { parseIntegerOption, parseOptions } from '../parse-options.ts';
+
+export const DEMO_HELP = `Usage: bedrock-access-monitor demo [options]
+
+Runs the monitor's real check loop a dozen times against the built-in Bedrock simulator,
+with a temporary state file, and prints every alert the way it will read. Needs no AWS
+account and no network. The story: a model goes NOT_ENABLED -> IN_PROGRESS -> ENABLED
+(ready), one odd answer is ignored, a revocation is confirmed by two answers (revoked), an
+agreement fails (failed), a model is not offered in a region, and a region throttles and
+recovers without a false alert.
+
+Options:
+  --runs N            number of runs (default: 12)
+  --scenario FILE     another simulator scenario (default: the bundled demo scenario)
+  --config FILE       another watched-models file (default: the demo's)
+  -h, --help          show this help`;
+
+/** `demo`: the whole monitor against the simulator, no AWS account needed. */
+export async function demoCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions('demo', args, {
+    runs: { type: 'string' },
+    scenario: { type: 'string' },
+    config: { type: 'string' },
+  });
+  if (values.help) {
+    io.out(DEMO_HELP);
+    return EXIT.ok;
+  }
+  await runDemo({
+    io,
+    runs: parseIntegerOption('runs', values.runs, 12, 1, 100),
+    ...(values.scenario === undefined ? {} : { scenarioPath: values.scenario }),
+    ...(values.config === undefined ? {} : { configPath: values.config }),
+  });
+  return EXIT.ok;
+}

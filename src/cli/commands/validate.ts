@@ -1,0 +1,36 @@
+import { loadWatchedModels } from '../../config/load-config.ts';
+import { resolveTargets } from '../../config/schema.ts';
+import { type CliIo, EXIT } from '../cli-io.ts';
+import { DEFAULT_CONFIG_PATH } from '../defaults.ts';
+import { parseOptions } from '../parse-options.ts';
+
+export const VALIDATE_HELP = `Usage: bedrock-access-monitor validate [FILE]
+
+Checks a watched-models file (default: ${DEFAULT_CONFIG_PATH}) and reports every problem
+at once, each as FILE:LINE:COLUMN: message. Exits 1 on any problem. Makes no AWS call.
+
+Options:
+  -h, --help   show this help`;
+
+/** `validate [file]`: the config check that `serverless package` also runs. */
+export async function validateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions('validate', args, {}, true);
+  if (values.help) {
+    io.out(VALIDATE_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) {
+    io.err(
+      `validate takes one file, not ${positionals.length}. See \`bedrock-access-monitor validate --help\`.`,
+    );
+    return EXIT.usage;
+  }
+  const file = positionals[0] ?? DEFAULT_CONFIG_PATH;
+  // A ConfigError propagates to main(), which prints every problem and exits 1.
+  const config = await loadWatchedModels(file);
+  const regions = new Set(resolveTargets(config).map((target) => target.region));
+  io.out(
+    `${file}: valid. ${config.models.length} models, ${regions.size} regions, ${resolveTargets(config).length} checks per run; notify on ${config.notify.join(', ')}; revocation confirmed after ${config.confirmRevocation} answer(s).`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,50 @@
+import type { BedrockClientConfig } from '@aws-sdk/client-bedrock';
+import { createBedrockAvailabilitySource } from '../bedrock/availability-source.ts';
+import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
+import type { WatchedConfig } from '../config/schema.ts';
+import type { TransitionEvent } from '../grants/types.ts';
+import type { MonitorDeps } from '../monitor/run-check.ts';
+import { FileStateStore } from '../state/file-state-store.ts';
+
+export interface LocalMonitorOptions {
+  account: string;
+  config: WatchedConfig;
+  statePath: string;
+  deadlineMs: number;
+  concurrencyPerRegion: number;
+  requestTimeoutMs: number;
+  maxAttempts: number;
+  /** Only for the demo, which talks to its own simulator; otherwise the SDK resolves it. */
+  endpoint?: string;
+  credentials?: BedrockClientConfig['credentials'];
+  /** Called for every transition the config publishes, once, when it is delivered. */
+  onNotify(event: TransitionEvent): void;
+}
+
+/** The engine's dependencies for a run on a laptop: Bedrock via the SDK, a state file. */
+export function createLocalMonitor(options: LocalMonitorOptions): Omit<MonitorDeps, 'deadline'> & {
+  store: FileStateStore;
+  deadlineMs: number;
+} {
+  const clientForRegion = createBedrockClientCache({
+    requestTimeoutMs: options.requestTimeoutMs,
+    maxAttempts: options.maxAttempts,
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+  });
+  return {
+    account: options.account,
+    config: options.config,
+    availability: createBedrockAvailabilitySource({
+      clientForRegion,
+      concurrencyPerRegion: options.concurrencyPerRegion,
+    }),
+    store: new FileStateStore(options.statePath),
+    notifier: {
+      async publish(event) {
+        options.onNotify(event);
+      },
+    },
+    deadlineMs: options.deadlineMs,
+  };
+}
