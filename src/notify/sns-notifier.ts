@@ -1,0 +1,36 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { NotificationError } from '../errors.ts';
+import type { TransitionEvent } from '../grants/types.ts';
+import type { Notifier } from './notifier.ts';
+import { renderNotification } from './render-notification.ts';
+
+export interface SnsNotifierOptions {
+  /**
+   * Created by the caller, once per region and reused. Its endpoint comes from the SDK's own
+   * resolution (AWS_ENDPOINT_URL_SNS included), never from here.
+   */
+  client: SNSClient;
+  topicArn: string;
+}
+
+/** Publishes each transition to one SNS topic, one Publish per event. */
+export function createSnsNotifier({ client, topicArn }: SnsNotifierOptions): Notifier {
+  return {
+    async publish(event: TransitionEvent): Promise<void> {
+      const command = new PublishCommand({ TopicArn: topicArn, ...renderNotification(event) });
+      try {
+        await client.send(command);
+      } catch (error) {
+        throw new NotificationError(
+          `SNS did not accept the ${event.kind} notification for ${event.modelId} in ${event.region} (event ${event.eventId}, topic ${topicArn}): ${describeError(error)}`,
+          { cause: error },
+        );
+      }
+    },
+  };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
