@@ -57,3 +57,6 @@ export class StateStoreError extends BedrockAccessMonitorError {}
  * in the outbox and the next run publishes it; `cause` is the SDK error, matched by its `name`.
  */
 export class NotificationError extends BedrockAccessMonitorError {}
+
+/** The Lambda's environment is missing a setting or has a malformed one. */
+export class EnvironmentError extends BedrockAccessMonitorError {}

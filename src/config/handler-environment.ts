@@ -1,0 +1,54 @@
+import { EnvironmentError } from '../errors.ts';
+
+/** The Lambda's settings, from its environment (DESIGN.md, "Lambda handler"). */
+export interface HandlerEnvironment {
+  stateTableName: string;
+  alertTopicArn: string;
+  /** A config file that replaces the bundled one. */
+  watchedModelsFile: string | undefined;
+  /** Days a history item is kept before DynamoDB's TTL removes it. */
+  historyTtlDays: number;
+}
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** Reads and checks the handler's environment; every problem is named at once. */
+export function readHandlerEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerEnvironment {
+  const problems: string[] = [];
+  const stateTableName = env.STATE_TABLE_NAME ?? '';
+  const alertTopicArn = env.ALERT_TOPIC_ARN ?? '';
+  if (!TABLE_NAME.test(stateTableName)) {
+    problems.push(
+      `STATE_TABLE_NAME must name a DynamoDB table, got ${JSON.stringify(env.STATE_TABLE_NAME ?? null)}`,
+    );
+  }
+  if (!TOPIC_ARN.test(alertTopicArn)) {
+    problems.push(
+      `ALERT_TOPIC_ARN must be an SNS topic ARN, got ${JSON.stringify(env.ALERT_TOPIC_ARN ?? null)}`,
+    );
+  }
+  const ttl =
+    env.HISTORY_TTL_DAYS === undefined || env.HISTORY_TTL_DAYS === ''
+      ? 90
+      : Number(env.HISTORY_TTL_DAYS);
+  if (!Number.isInteger(ttl) || ttl < 1) {
+    problems.push(
+      `HISTORY_TTL_DAYS must be a whole number of days >= 1, got ${JSON.stringify(env.HISTORY_TTL_DAYS)}`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new EnvironmentError(`The function's environment is not usable: ${problems.join('; ')}.`);
+  }
+  return {
+    stateTableName,
+    alertTopicArn,
+    watchedModelsFile: env.WATCHED_MODELS_FILE || undefined,
+    historyTtlDays: ttl,
+  };
+}
+
+/** The region of an SNS topic ARN: the SNS client must be created there. */
+export function topicRegion(topicArn: string): string {
+  return topicArn.split(':')[3] as string;
+}

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FUNCTION_ARN, LambdaTestBed } from '../support/lambda-test-bed.ts';
+
+const CLAUDE = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+describe('handlers/monitor.ts, with the real Powertools logger and metrics', () => {
+  let bed: LambdaTestBed | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await bed?.close();
+  });
+
+  it('logs one structured line per transition and per run, and emits the run metrics as EMF', async () => {
+    bed = await LambdaTestBed.start(
+      `account: "123456789012"\ncatalog: [{ id: ${CLAUDE} }]\ngrants:\n  - region: us-east-1\n    model: ${CLAUDE}\n    timeline: [{ at: 0, state: IN_PROGRESS }, { at: 1, state: ENABLED }]\n`,
+      `regions: [us-east-1]\nmodels:\n  - id: ${CLAUDE}\n`,
+    );
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const { handler } = await import('../../handlers/monitor.ts');
+    const context = { invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 60_000 };
+
+    await handler({}, context);
+    bed.simulator.setTick(1);
+    const summary = await handler({}, context);
+
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(summary.transitions.map((t) => t.kind)).toEqual(['ready']);
+    expect(lines.filter((l) => l.message === 'Grant state changed')).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        service: 'bedrock-access-monitor',
+        kind: 'ready',
+        modelId: CLAUDE,
+        region: 'us-east-1',
+        to: 'ENABLED',
+      }),
+    ]);
+    expect(lines.filter((l) => l.message === 'Run summary')).toHaveLength(2);
+    const emf = lines.filter((l) => l._aws !== undefined);
+    expect(emf).toHaveLength(2);
+    expect(emf[1]).toMatchObject({
+      service: 'bedrock-access-monitor',
+      Checks: 1,
+      Transitions: 1,
+      NotificationsPublished: 1,
+      SuccessfulRuns: 1,
+    });
+    expect(emf[1]._aws.CloudWatchMetrics[0].Namespace).toBe('BedrockAccessMonitor');
+  });
+});

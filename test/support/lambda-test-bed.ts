@@ -1,0 +1,113 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readHandlerEnvironment } from '../../src/config/handler-environment.ts';
+import {
+  createMonitorHandler,
+  type MonitorHandler,
+} from '../../src/lambda/create-monitor-handler.ts';
+import { parseScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
+import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from './dynalite.ts';
+import { temporaryDirectory } from './fixtures.ts';
+import { type SnsEndpoint, startSnsEndpoint } from './sns-endpoint.ts';
+
+export const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bedrock-access-alerts';
+export const FUNCTION_ARN =
+  'arn:aws:lambda:us-east-1:123456789012:function:bedrock-access-monitor-monitor';
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * The Lambda's world on 127.0.0.1: the Bedrock simulator, dynalite with the state table, and
+ * the SNS stand-in, reached through the SDK's standard AWS_ENDPOINT_URL_* variables.
+ */
+export class LambdaTestBed {
+  readonly logs: LogLine[] = [];
+  readonly metrics: Array<{ name: string; value: number }> = [];
+  /** The observation time of the next invocation; `advance` moves it like the schedule. */
+  clock = Date.UTC(2026, 10, 24, 12, 0);
+
+  private constructor(
+    readonly simulator: RunningSimulator,
+    readonly dynamo: RunningDynalite,
+    readonly sns: SnsEndpoint,
+    readonly configPath: string,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  static async start(scenarioYaml: string, configYaml: string): Promise<LambdaTestBed> {
+    const dir = await temporaryDirectory();
+    const simulator = await startSimulator({
+      scenario: parseScenario(scenarioYaml, 'scenario.yml'),
+    });
+    const dynamo = await startDynalite();
+    const sns = await startSnsEndpoint({ topics: [TOPIC_ARN] });
+    const configPath = join(dir.path, 'watched-models.yml');
+    await writeFile(configPath, configYaml);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_BEDROCK: simulator.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SNS: sns.url,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      STATE_TABLE_NAME: dynamo.tableName,
+      ALERT_TOPIC_ARN: TOPIC_ARN,
+      WATCHED_MODELS_FILE: configPath,
+    });
+    return new LambdaTestBed(simulator, dynamo, sns, configPath, async () => {
+      process.env = saved;
+      await Promise.all([simulator.close(), dynamo.close(), sns.close()]);
+      await dir.remove();
+    });
+  }
+
+  /** A handler as a new container would build it, from the environment as it is now. */
+  newContainer(): MonitorHandler {
+    const line =
+      (level: LogLine['level']) =>
+      (message: string, fields: Record<string, unknown> = {}) =>
+        this.logs.push({ level, message, fields });
+    return createMonitorHandler({
+      environment: readHandlerEnvironment(),
+      log: { info: line('info'), warn: line('warn'), error: line('error') },
+      metrics: {
+        addMetric: (name, _unit, value) => this.metrics.push({ name, value }),
+        publishStoredMetrics: () => {},
+      },
+      now: () => new Date(this.clock),
+    });
+  }
+
+  /** Invokes `handler` as the schedule would, with two minutes left to run. */
+  invoke(handler: MonitorHandler) {
+    return handler(
+      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+      {
+        invokedFunctionArn: FUNCTION_ARN,
+        getRemainingTimeInMillis: () => 120_000,
+      },
+    );
+  }
+
+  /** Moves the clock to the next scheduled run (5 minutes) and the simulator to `tick`. */
+  nextRun(tick: number): void {
+    this.clock += 5 * 60_000;
+    this.simulator.setTick(tick);
+  }
+
+  /** DynamoDB write requests received so far. */
+  writes(): number {
+    return this.dynamo.requests.filter((op) =>
+      ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].includes(op),
+    ).length;
+  }
+
+  close(): Promise<void> {
+    return this.cleanup();
+  }
+}
