@@ -1,6 +1,7 @@
 import { type CliIo, EXIT, processIo } from './cli/cli-io.ts';
 import { checkCommand } from './cli/commands/check.ts';
 import { demoCommand } from './cli/commands/demo.ts';
+import { historyCommand } from './cli/commands/history.ts';
 import { simulateCommand } from './cli/commands/simulate.ts';
 import { statusCommand } from './cli/commands/status.ts';
 import { validateCommand } from './cli/commands/validate.ts';
@@ -9,6 +10,7 @@ import { BedrockAccessMonitorError, ConfigError, UsageError } from './errors.ts'
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   check: checkCommand,
   status: statusCommand,
+  history: historyCommand,
   validate: validateCommand,
   demo: demoCommand,
   simulate: simulateCommand,
@@ -20,7 +22,8 @@ Watches Amazon Bedrock model access (per model, per region) and tells you when i
 
 Commands:
   check      ask Bedrock now (default AWS credentials), record changes, print the states
-  status     print the stored states (no AWS call)
+  status     print the stored states: local file, or the deployed table with --table
+  history    print the recorded transitions (--model, --region, --since)
   validate   check a watched-models file
   demo       run the monitor against the built-in Bedrock simulator (no AWS account needed)
   simulate   run the Bedrock simulator alone, for your own experiments

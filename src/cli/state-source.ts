@@ -1,0 +1,44 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resolveCallerAccount } from '../aws/caller-account.ts';
+import { UsageError } from '../errors.ts';
+import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
+import { FileStateStore } from '../state/file-state-store.ts';
+import { DEFAULT_STATE_PATH } from './defaults.ts';
+
+export type StateSource =
+  | { kind: 'file'; path: string; store: FileStateStore; close(): void }
+  | { kind: 'table'; tableName: string; store: DynamoDbStateStore; close(): void };
+
+/**
+ * The deployed table (`--table`, region from the usual AWS settings) or the local state file
+ * of `check` runs (`--state`, or the default path).
+ */
+export function openStateSource(options: {
+  table?: string | undefined;
+  state?: string | undefined;
+}): StateSource {
+  if (options.table !== undefined && options.state !== undefined) {
+    throw new UsageError(
+      'Give either --table (the deployed monitor) or --state (a local state file), not both.',
+    );
+  }
+  if (options.table !== undefined) {
+    const client = new DynamoDBClient({});
+    return {
+      kind: 'table',
+      tableName: options.table,
+      store: new DynamoDbStateStore({ client, tableName: options.table }),
+      close: () => client.destroy(),
+    };
+  }
+  const path = options.state ?? DEFAULT_STATE_PATH;
+  return { kind: 'file', path, store: new FileStateStore(path), close: () => {} };
+}
+
+/** The account whose items to read in the table: --account, or the caller's own. */
+export async function accountForTable(account: string | undefined): Promise<string> {
+  if (account === undefined) return resolveCallerAccount();
+  if (!/^\d{12}$/.test(account))
+    throw new UsageError(`--account must be a 12-digit AWS account id, not "${account}".`);
+  return account;
+}
