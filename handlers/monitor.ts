@@ -3,12 +3,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { readHandlerEnvironment } from '../src/config/handler-environment.ts';
 import { createMonitorHandler } from '../src/lambda/create-monitor-handler.ts';
 
-// Module scope: created once per container, reused by every invocation.
-const log = new Logger({ serviceName: 'bedrock-access-monitor' });
-const metrics = new Metrics({
-  namespace: 'BedrockAccessMonitor',
-  serviceName: 'bedrock-access-monitor',
-});
+// Module scope: created once per container, reused by every invocation. The service name and
+// the metrics namespace come from POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE,
+// set per stage in serverless.yml, where the alarms read the same values back.
+const log = new Logger();
+const metrics = new Metrics();
 
 /** The scheduled entry point: one monitoring run; returns the run's summary. */
 export const handler = createMonitorHandler({

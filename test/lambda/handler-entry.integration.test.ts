@@ -36,7 +36,7 @@ describe('handlers/monitor.ts, with the real Powertools logger and metrics', () 
     expect(lines.filter((l) => l.message === 'Grant state changed')).toEqual([
       expect.objectContaining({
         level: 'INFO',
-        service: 'bedrock-access-monitor',
+        service: 'bedrock-access-monitor-test',
         kind: 'ready',
         modelId: CLAUDE,
         region: 'us-east-1',
@@ -47,11 +47,10 @@ describe('handlers/monitor.ts, with the real Powertools logger and metrics', () 
     const emf = lines.filter((l) => l._aws !== undefined);
     expect(emf).toHaveLength(2);
     expect(emf[1]).toMatchObject({
-      service: 'bedrock-access-monitor',
+      service: 'bedrock-access-monitor-test',
       Checks: 1,
       Transitions: 1,
-      NotificationsPublished: 1,
-      SuccessfulRuns: 1,
+      Notifications: 1,
     });
     expect(emf[1]._aws.CloudWatchMetrics[0].Namespace).toBe('BedrockAccessMonitor');
   });

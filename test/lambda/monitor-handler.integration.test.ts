@@ -108,7 +108,10 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     expect(bed.writes()).toBe(writesAfterBaseline);
     expect(bed.dynamo.requests.slice(requestsAfterBaseline)).toEqual(['Query']);
     expect(bed.sns.published).toEqual([]);
-    expect(bed.metrics.filter((m) => m.name === 'SuccessfulRuns')).toHaveLength(2);
+    expect(bed.metrics.filter((m) => m.name === 'Checks')).toEqual([
+      { name: 'Checks', value: 6 },
+      { name: 'Checks', value: 6 },
+    ]);
   });
 
   it('publishes once when five invocations overlap on the same transition', async () => {

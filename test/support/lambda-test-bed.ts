@@ -58,6 +58,8 @@ export class LambdaTestBed {
       STATE_TABLE_NAME: dynamo.tableName,
       ALERT_TOPIC_ARN: TOPIC_ARN,
       WATCHED_MODELS_FILE: configPath,
+      POWERTOOLS_SERVICE_NAME: 'bedrock-access-monitor-test',
+      POWERTOOLS_METRICS_NAMESPACE: 'BedrockAccessMonitor',
     });
     return new LambdaTestBed(simulator, dynamo, sns, configPath, async () => {
       process.env = saved;

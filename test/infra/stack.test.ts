@@ -1,0 +1,806 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC, summaryLogFields } from '../../src/lambda/run-telemetry.ts';
+import type { RunSummary } from '../../src/monitor/run-summary.ts';
+import { DYNAMODB_STATE_STORE_ACTIONS } from '../../src/state/dynamodb-state-store.ts';
+import {
+  STATE_TABLE_ATTRIBUTE_DEFINITIONS,
+  STATE_TABLE_BILLING_MODE,
+  STATE_TABLE_KEY_SCHEMA,
+  STATE_TABLE_TTL_ATTRIBUTE,
+} from '../../src/state/dynamodb-table.ts';
+import { CFN_SCHEMA_DIR, CfnSchemaValidator } from './support/cfn-schema-validator.ts';
+import {
+  asList,
+  type CfnTemplate,
+  conditionHolds,
+  createdResources,
+  iamStatements,
+  readTemplate,
+  resource,
+  resourcePolicyStatements,
+  resourcesOfType,
+} from './support/cfn-template.ts';
+import {
+  copyProject,
+  type PackageRun,
+  packageStack,
+  REPO_ROOT,
+  removeDirectory,
+} from './support/serverless-package.ts';
+import { readZipEntries, type ZipEntry } from './support/zip-archive.ts';
+
+// Three `serverless package` runs, in parallel, each in its own copy of the project:
+// the defaults, every parameter set, and a broken config/watched-models.yml.
+const CONFIGURED_PARAMS = {
+  schedule: 'rate(10 minutes)',
+  alertEmail: 'ops@example.com',
+  slackWorkspaceId: 'T0123ABCD',
+  slackChannelId: 'C0123ABCD',
+  logRetentionDays: '14',
+  historyTtlDays: '30',
+};
+const BROKEN_CONFIG = 'regions: [us-east-1]\nmodels:\n  - id: 42\n';
+// The ARN of this account's alarms in this region, as the template writes it (Fn::Sub).
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const ALARM_ARN_PREFIX = 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:';
+
+let projects: string[] = [];
+let defaults: PackageRun;
+let configured: PackageRun;
+let broken: PackageRun;
+let template: CfnTemplate;
+let configuredTemplate: CfnTemplate;
+
+beforeAll(async () => {
+  projects = [copyProject(), copyProject(), copyProject()];
+  const [defaultDir, configuredDir, brokenDir] = projects as [string, string, string];
+  writeFileSync(join(brokenDir, 'config', 'watched-models.yml'), BROKEN_CONFIG);
+  [defaults, configured, broken] = await Promise.all([
+    packageStack(defaultDir),
+    packageStack(configuredDir, CONFIGURED_PARAMS),
+    packageStack(brokenDir),
+  ]);
+  if (defaults.code !== 0) throw new Error(`serverless package failed:\n${defaults.output}`);
+  if (configured.code !== 0) throw new Error(`serverless package failed:\n${configured.output}`);
+  template = readTemplate(defaults.outDir);
+  configuredTemplate = readTemplate(configured.outDir);
+}, 180_000);
+
+afterAll(() => {
+  for (const dir of projects) removeDirectory(dir);
+});
+
+const props = (t: CfnTemplate, logicalId: string) => resource(t, logicalId).Properties ?? {};
+
+describe('the function', () => {
+  it('runs handlers/monitor.handler on nodejs24.x, arm64, 256 MB, with a 120 s timeout', () => {
+    expect(props(template, 'MonitorLambdaFunction')).toMatchObject({
+      Handler: 'handlers/monitor.handler',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: 120,
+    });
+  });
+
+  it('gets the table, the topic, the history TTL and the Powertools settings from its environment', () => {
+    const variables = (
+      props(template, 'MonitorLambdaFunction').Environment as { Variables: object }
+    ).Variables;
+    expect(variables).toEqual({
+      STATE_TABLE_NAME: { Ref: 'StateTable' },
+      ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
+      HISTORY_TTL_DAYS: '90',
+      POWERTOOLS_SERVICE_NAME: 'bedrock-access-monitor-dev',
+      POWERTOOLS_METRICS_NAMESPACE: 'BedrockAccessMonitor',
+    });
+    const configuredVariables = (
+      props(configuredTemplate, 'MonitorLambdaFunction').Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(configuredVariables.HISTORY_TTL_DAYS).toBe('30');
+  });
+
+  it('leaves the Powertools namespace and service to the environment the alarms read back', () => {
+    // The handler names neither, so the per-stage values in the function's environment rule.
+    const handlerSource = readFileSync(join(REPO_ROOT, 'handlers', 'monitor.ts'), 'utf8');
+    expect(handlerSource).not.toMatch(/serviceName:|namespace:/);
+    const variables = (
+      props(template, 'MonitorLambdaFunction').Environment as { Variables: Record<string, string> }
+    ).Variables;
+    for (const [, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
+      const properties = alarm.Properties as {
+        Namespace?: string;
+        Dimensions?: Array<{ Name: string; Value: unknown }>;
+      };
+      if (properties.Namespace !== variables.POWERTOOLS_METRICS_NAMESPACE) continue;
+      expect(properties.Dimensions).toEqual([
+        { Name: 'service', Value: variables.POWERTOOLS_SERVICE_NAME },
+      ]);
+    }
+  });
+
+  it('runs on an EventBridge schedule, every 5 minutes unless the schedule parameter says otherwise', () => {
+    const [[, rule] = []] = resourcesOfType(template, 'AWS::Events::Rule');
+    expect(rule?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': ['MonitorLambdaFunction', 'Arn'] } }],
+    });
+    const [[, configuredRule] = []] = resourcesOfType(configuredTemplate, 'AWS::Events::Rule');
+    expect(configuredRule?.Properties?.ScheduleExpression).toBe('rate(10 minutes)');
+  });
+
+  it('is not retried by EventBridge: the next scheduled run is the retry', () => {
+    const [[, config] = []] = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig');
+    expect(config?.Properties).toMatchObject({
+      FunctionName: { Ref: 'MonitorLambdaFunction' },
+      MaximumRetryAttempts: 0,
+    });
+  });
+
+  it('logs to a log group kept for the logRetentionDays parameter (30 days by default)', () => {
+    expect(props(template, 'MonitorLogGroup')).toEqual({
+      LogGroupName: '/aws/lambda/bedrock-access-monitor-dev-monitor',
+      RetentionInDays: 30,
+    });
+    expect(props(configuredTemplate, 'MonitorLogGroup').RetentionInDays).toBe(14);
+  });
+});
+
+describe('the state table', () => {
+  it('has the key schema, billing and TTL attribute of src/state/dynamodb-table.ts', () => {
+    expect(props(template, 'StateTable')).toMatchObject({
+      BillingMode: STATE_TABLE_BILLING_MODE,
+      KeySchema: STATE_TABLE_KEY_SCHEMA,
+      AttributeDefinitions: STATE_TABLE_ATTRIBUTE_DEFINITIONS,
+      TimeToLiveSpecification: { AttributeName: STATE_TABLE_TTL_ATTRIBUTE, Enabled: true },
+    });
+    expect(STATE_TABLE_BILLING_MODE).toBe('PAY_PER_REQUEST');
+  });
+
+  it('keeps point-in-time recovery and server-side encryption on', () => {
+    expect(props(template, 'StateTable')).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+});
+
+describe('the alert topic', () => {
+  it('is encrypted with a key of its own, rotated yearly, behind an alias', () => {
+    expect(props(template, 'AlertTopic').KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': ['AlertTopicKey', 'Arn'],
+    });
+    expect(props(template, 'AlertTopicKey')).toMatchObject({
+      EnableKeyRotation: true,
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+    });
+    expect(props(template, 'AlertTopicKeyAlias')).toEqual({
+      AliasName: 'alias/bedrock-access-monitor-dev-alerts',
+      TargetKeyId: { Ref: 'AlertTopicKey' },
+    });
+  });
+
+  it('lets the account administer the key and CloudWatch alarms of this account use it', () => {
+    const policy = props(template, 'AlertTopicKey').KeyPolicy as { Statement: unknown[] };
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'AccountAdministersKey',
+        Effect: 'Allow',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'CloudWatchAlarmsPublishToTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
+  it('refuses publishing without TLS and lets CloudWatch alarms of this account publish', () => {
+    const policy = props(template, 'AlertTopicPolicy');
+    expect(policy.Topics).toEqual([{ Ref: 'AlertTopic' }]);
+    const statements = (policy.PolicyDocument as { Statement: unknown[] }).Statement;
+    expect(statements).toContainEqual({
+      Sid: 'DenyPublishWithoutTls',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: { Ref: 'AlertTopic' },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'AllowAccountAlarmsToPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: 'AlertTopic' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: {
+          'aws:SourceArn': {
+            'Fn::Sub': `${ALARM_ARN_PREFIX}*`,
+          },
+        },
+      },
+    });
+  });
+
+  it('subscribes the alertEmail address only when the parameter is set', () => {
+    const subscription = resource(template, 'AlertEmailSubscription');
+    expect(subscription.Condition).toBe('HasAlertEmail');
+    expect(conditionHolds(template, 'HasAlertEmail')).toBe(false);
+
+    expect(conditionHolds(configuredTemplate, 'HasAlertEmail')).toBe(true);
+    expect(props(configuredTemplate, 'AlertEmailSubscription')).toEqual({
+      TopicArn: { Ref: 'AlertTopic' },
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
+
+describe('the stack outputs', () => {
+  it('name the table (for the CLI), the topic (for subscribers) and the log group', () => {
+    expect(template.Outputs).toMatchObject({
+      StateTableName: { Value: { Ref: 'StateTable' } },
+      AlertTopicArn: { Value: { Ref: 'AlertTopic' } },
+      MonitorLogGroupName: { Value: { Ref: 'MonitorLogGroup' } },
+    });
+    expect(props(template, 'StateTable').TableName).toBe('bedrock-access-monitor-dev-state');
+    expect(props(template, 'AlertTopic').TopicName).toBe('bedrock-access-monitor-dev-alerts');
+  });
+});
+
+describe('the Slack channel (AWS Chatbot)', () => {
+  const chatbotResources = ['SlackChannel', 'ChatbotChannelRole', 'ChatbotChannelPolicy'];
+
+  it('exists only when both slackWorkspaceId and slackChannelId are set', () => {
+    for (const id of chatbotResources) {
+      expect(resource(template, id).Condition, id).toBe('HasSlackChannel');
+    }
+    expect(conditionHolds(template, 'HasSlackChannel')).toBe(false);
+    expect(conditionHolds(configuredTemplate, 'HasSlackChannel')).toBe(true);
+  });
+
+  it('is subscribed to the alert topic', () => {
+    expect(props(configuredTemplate, 'SlackChannel')).toMatchObject({
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [{ Ref: 'AlertTopic' }],
+      IamRoleArn: { 'Fn::GetAtt': ['ChatbotChannelRole', 'Arn'] },
+    });
+  });
+
+  it('is limited by a guardrail to what its role may do: read this stack alarms', () => {
+    // Without GuardrailPolicies, AWS Chatbot applies AdministratorAccess to the channel.
+    expect(props(configuredTemplate, 'SlackChannel').GuardrailPolicies).toEqual([
+      { Ref: 'ChatbotChannelPolicy' },
+    ]);
+    expect(props(configuredTemplate, 'ChatbotChannelRole')).toMatchObject({
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'chatbot.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      ManagedPolicyArns: [{ Ref: 'ChatbotChannelPolicy' }],
+    });
+    const statements = (
+      props(configuredTemplate, 'ChatbotChannelPolicy').PolicyDocument as { Statement: unknown[] }
+    ).Statement;
+    expect(statements).toEqual([
+      {
+        Sid: 'DescribeThisStacksAlarms',
+        Effect: 'Allow',
+        Action: ['cloudwatch:DescribeAlarms'],
+        Resource: {
+          'Fn::Sub': `${ALARM_ARN_PREFIX}bedrock-access-monitor-dev-*`,
+        },
+      },
+      {
+        Sid: 'DrawAlarmGraphs',
+        Effect: 'Allow',
+        Action: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricWidgetImage'],
+        Resource: '*',
+      },
+    ]);
+  });
+});
+
+describe('the saved Logs Insights queries', () => {
+  const queries = () =>
+    Object.fromEntries(
+      resourcesOfType(template, 'AWS::Logs::QueryDefinition').map(([, r]) => [
+        r.Properties?.Name as string,
+        r.Properties ?? {},
+      ]),
+    );
+
+  it('are three, on the function log group', () => {
+    expect(Object.keys(queries()).sort()).toEqual([
+      'bedrock-access-monitor/dev/Current state per model',
+      'bedrock-access-monitor/dev/Failed checks',
+      'bedrock-access-monitor/dev/Grant history',
+    ]);
+    for (const query of Object.values(queries())) {
+      expect(query.LogGroupNames).toEqual([{ Ref: 'MonitorLogGroup' }]);
+    }
+  });
+
+  it('read the "Grant state changed" lines for the history and the current state per model', () => {
+    const history = queries()['bedrock-access-monitor/dev/Grant history']?.QueryString as string;
+    expect(history).toContain('filter message = "Grant state changed"');
+    for (const field of ['kind', 'modelId', 'region', '`from`', '`to`', 'observedAt', 'eventId']) {
+      expect(history).toContain(field);
+    }
+    expect(history).toContain('sort @timestamp desc');
+
+    const current = queries()['bedrock-access-monitor/dev/Current state per model']
+      ?.QueryString as string;
+    expect(current).toContain('filter message = "Grant state changed"');
+    expect(current).toContain('latest(`to`) as state');
+    expect(current).toContain('by modelId, region');
+    expect(current).toContain('sort modelId asc');
+
+    // The message the queries filter on is the one the monitor logs.
+    const runCheck = readFileSync(join(REPO_ROOT, 'src', 'monitor', 'run-check.ts'), 'utf8');
+    expect(runCheck).toContain("'Grant state changed'");
+  });
+
+  it('read the failures of the "Run summary" lines for the failed checks', () => {
+    const failed = queries()['bedrock-access-monitor/dev/Failed checks']?.QueryString as string;
+    expect(failed).toContain('filter message = "Run summary" and ispresent(failures.0.kind)');
+
+    // The fields the query shows are the ones the summary line carries.
+    const handler = readFileSync(
+      join(REPO_ROOT, 'src', 'lambda', 'create-monitor-handler.ts'),
+      'utf8',
+    );
+    expect(handler).toContain("'Run summary', summaryLogFields(summary)");
+    const fields = summaryLogFields(summaryWithOneFailure()) as {
+      checks: unknown;
+      failures: Record<string, unknown>[];
+    };
+    expect(fields.checks).toBe(3);
+    for (const field of ['region', 'modelId', 'kind', 'errorName', 'message']) {
+      expect(fields.failures[0]).toHaveProperty(field);
+      expect(failed).toContain(`failures.0.${field}`);
+    }
+  });
+});
+
+describe('the alarms', () => {
+  const alarm = (t: CfnTemplate, id: string) => props(t, id);
+
+  it('alarm on any function error within five minutes', () => {
+    expect(alarm(template, 'FunctionErrorsAlarm')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'MonitorLambdaFunction' } }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+      OKActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+
+  it('alarm when no run succeeded in three schedule periods, missing data included', () => {
+    const expected = {
+      Namespace: 'BedrockAccessMonitor',
+      // Every completed run emits Checks once: its sample count is the number of successful runs.
+      MetricName: METRIC.checks,
+      Dimensions: [{ Name: 'service', Value: 'bedrock-access-monitor-dev' }],
+      Statistic: 'SampleCount',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+      OKActions: [{ Ref: 'AlertTopic' }],
+    };
+    expect(alarm(template, 'NoSuccessfulRunAlarm')).toMatchObject(expected);
+    expect(alarm(configuredTemplate, 'NoSuccessfulRunAlarm')).toMatchObject({
+      ...expected,
+      Period: 600,
+    });
+  });
+
+  it('alarm when checks fail in three consecutive schedule periods', () => {
+    const expected = {
+      Namespace: 'BedrockAccessMonitor',
+      MetricName: METRIC.checkFailures,
+      Dimensions: [{ Name: 'service', Value: 'bedrock-access-monitor-dev' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+      OKActions: [{ Ref: 'AlertTopic' }],
+    };
+    expect(alarm(template, 'CheckFailuresAlarm')).toMatchObject(expected);
+    expect(alarm(configuredTemplate, 'CheckFailuresAlarm')).toMatchObject({
+      ...expected,
+      Period: 600,
+    });
+  });
+
+  it('read the metrics where the function publishes them', () => {
+    const environment = (
+      props(template, 'MonitorLambdaFunction').Environment as { Variables: Record<string, string> }
+    ).Variables;
+    for (const id of ['NoSuccessfulRunAlarm', 'CheckFailuresAlarm']) {
+      expect(alarm(template, id).Namespace).toBe(environment.POWERTOOLS_METRICS_NAMESPACE);
+      expect(alarm(template, id).Dimensions).toEqual([
+        { Name: 'service', Value: environment.POWERTOOLS_SERVICE_NAME },
+      ]);
+    }
+  });
+});
+
+// Actions the Service Authorization Reference lists with no resource type: an IAM policy can
+// only grant them on "*". Every other action must name its resources.
+const ACTIONS_WITHOUT_RESOURCE_TYPES: Record<string, string> = {
+  // Amazon Bedrock, Actions table: GetFoundationModelAvailability has no resource type. It is
+  // the monitor's one Bedrock call (src/bedrock/availability-source.ts).
+  'bedrock:GetFoundationModelAvailability': 'monitor function',
+  // Amazon CloudWatch, Actions table: neither has a resource type. AWS Chatbot draws alarm
+  // graphs with them in the Slack channel.
+  'cloudwatch:GetMetricData': 'Slack channel role',
+  'cloudwatch:GetMetricWidgetImage': 'Slack channel role',
+};
+
+describe('IAM', () => {
+  const functionStatements = () => {
+    const role = props(template, 'IamRoleLambdaExecution');
+    const [policy] = role.Policies as { PolicyDocument: { Statement: unknown[] } }[];
+    return policy?.PolicyDocument.Statement ?? [];
+  };
+
+  it('grants the function exactly the actions the code uses, each on its own resource', () => {
+    expect(functionStatements()).toEqual(
+      expect.arrayContaining([
+        {
+          Sid: 'ReadModelAccessGrants',
+          Effect: 'Allow',
+          Action: ['bedrock:GetFoundationModelAvailability'],
+          Resource: '*',
+        },
+        {
+          Sid: 'UseStateTable',
+          Effect: 'Allow',
+          Action: [...DYNAMODB_STATE_STORE_ACTIONS],
+          Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+        },
+        {
+          Sid: 'PublishAlerts',
+          Effect: 'Allow',
+          Action: ['sns:Publish'],
+          Resource: [{ Ref: 'AlertTopic' }],
+        },
+        {
+          Sid: 'EncryptAlerts',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: [{ 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] }],
+        },
+      ]),
+    );
+  });
+
+  it('lets the function write only to its own log group', () => {
+    const logStatements = (
+      functionStatements() as { Action: string[]; Resource: unknown }[]
+    ).filter((s) => s.Action.some((a) => a.startsWith('logs:')));
+    expect(logStatements.length).toBeGreaterThan(0);
+    for (const statement of logStatements) {
+      expect(JSON.stringify(statement.Resource)).toContain(
+        ':log-group:/aws/lambda/bedrock-access-monitor-dev',
+      );
+    }
+    expect(functionStatements()).toHaveLength(logStatements.length + 4);
+  });
+
+  it('has no wildcard action in any role or policy statement', () => {
+    const statements = iamStatements(configuredTemplate);
+    expect(statements.length).toBeGreaterThan(5);
+    const wildcards = statements.flatMap(({ owner, statement }) =>
+      [...asList(statement.Action), ...asList(statement.NotAction)]
+        .filter((action) => action.includes('*'))
+        .map((action) => `${owner}: ${action}`),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it('grants on Resource "*" only actions that have no resource type', () => {
+    const onEverything = iamStatements(configuredTemplate)
+      .filter(({ statement }) => asList(statement.Resource).includes('*'))
+      .flatMap(({ statement }) => asList(statement.Action));
+    expect(onEverything.length).toBeGreaterThan(0);
+    for (const action of onEverything) {
+      expect(Object.keys(ACTIONS_WITHOUT_RESOURCE_TYPES), action).toContain(action);
+    }
+  });
+
+  it('allows wildcard actions in resource policies only where AWS documents them', () => {
+    const allowedWildcards = resourcePolicyStatements(configuredTemplate)
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .flatMap(({ owner, statement }) =>
+        asList(statement.Action)
+          .filter((action) => action.includes('*'))
+          .map((action) => `${owner}/${statement.Sid}: ${action}`),
+      );
+    expect(allowedWildcards).toEqual([
+      // The key policy KMS itself creates: the account (through IAM) administers its key.
+      'AlertTopicKey/AccountAdministersKey: kms:*',
+      // SNS Developer Guide: AWS services publishing to an encrypted topic need GenerateDataKey*.
+      'AlertTopicKey/CloudWatchAlarmsPublishToTopic: kms:GenerateDataKey*',
+    ]);
+  });
+});
+
+// The AWS services the monitor calls, by SDK client, with their IAM service prefix.
+const SERVICE_CLIENTS: Record<string, string> = {
+  '@aws-sdk/client-bedrock': 'bedrock',
+  '@aws-sdk/client-bedrock-runtime': 'bedrock',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/client-sns': 'sns',
+};
+// Commands whose IAM action is not named after them (Service Authorization Reference).
+const ACTION_OF_COMMAND: Record<string, string> = {
+  ConverseCommand: 'bedrock:InvokeModel',
+  ConverseStreamCommand: 'bedrock:InvokeModelWithResponseStream',
+};
+// Commands of those clients that get bundled but that the monitor never sends.
+const BUNDLED_NEVER_SENT: Record<string, string> = {
+  ScanCommand: "@aws-sdk/lib-dynamodb's paginators bring it along; the store only queries",
+  DescribeEndpointsCommand: 'DynamoDB endpoint discovery, off unless configured',
+};
+
+/** The service commands an esbuild bundle holds (keepNames leaves every class name in it). */
+async function serviceCommandsIn(bundle: string): Promise<Map<string, string>> {
+  const named = new Set([...bundle.matchAll(/"([A-Z]\w*Command)"/g)].map((m) => m[1] as string));
+  const commands = new Map<string, string>();
+  for (const [client, prefix] of Object.entries(SERVICE_CLIENTS)) {
+    let exports: Record<string, unknown>;
+    try {
+      exports = await import(client);
+    } catch {
+      continue; // not installed, so not bundled either
+    }
+    for (const name of Object.keys(exports)) {
+      if (!name.endsWith('Command') || !named.has(name)) continue;
+      commands.set(
+        name,
+        ACTION_OF_COMMAND[name] ?? `${prefix}:${name.slice(0, -'Command'.length)}`,
+      );
+    }
+  }
+  return commands;
+}
+
+describe('the Lambda package', () => {
+  let entries: ZipEntry[];
+  let bundle: string;
+  let zipPath: string;
+
+  beforeAll(() => {
+    zipPath = join(defaults.outDir, 'bedrock-access-monitor.zip');
+    entries = readZipEntries(readFileSync(zipPath));
+    bundle =
+      entries
+        .find((e) => e.name === 'handlers/monitor.mjs')
+        ?.read()
+        .toString('utf8') ?? '';
+  });
+
+  it('holds one minified ESM bundle for the handler and no node_modules', async ({ annotate }) => {
+    expect(entries.map((e) => e.name)).toEqual(['handlers/monitor.mjs']);
+    expect(entries.some((e) => e.name.includes('node_modules'))).toBe(false);
+    const lines = bundle.split('\n');
+    // Minified: long lines (multi-line strings keep their line breaks) and local names mangled,
+    // while keepNames still records the original name for `name`.
+    expect(bundle.length / lines.length).toBeGreaterThan(1_000);
+    expect(bundle).not.toContain('function createMonitorHandler(');
+    expect(bundle).toContain('"createMonitorHandler"');
+    // ESM with a require() for the CommonJS parts of the dependencies.
+    expect(lines[0]).toContain("import { createRequire as __bamCreateRequire } from 'node:module'");
+    expect(bundle).toMatch(/export\s*\{\s*\w+ as handler\s*\}/);
+
+    const zipBytes = readFileSync(zipPath).length;
+    const report = `Lambda package: ${(zipBytes / 1024).toFixed(0)} KiB zipped, bundle ${(bundle.length / 1024).toFixed(0)} KiB`;
+    console.info(report);
+    await annotate(report);
+    // Far below Lambda's 50 MB zipped limit; a jump here means something unexpected got bundled.
+    expect(zipBytes).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('bundles config/watched-models.yml as text', () => {
+    const config = readFileSync(join(REPO_ROOT, 'config', 'watched-models.yml'), 'utf8');
+    const lines = config.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(3);
+    // esbuild's text loader emits a template literal: backticks and ${ come escaped.
+    const text = bundle.replaceAll('\\`', '`').replaceAll('\\${', '${');
+    expect(lines.filter((line) => !text.includes(line))).toEqual([]);
+  });
+
+  it('keeps class names, which errors are matched and named by', () => {
+    expect(bundle).toMatch(/static\{\w+\(this,"EnvironmentError"\)\}/);
+  });
+
+  it('can send only AWS operations the function role grants', async () => {
+    const commands = await serviceCommandsIn(bundle);
+    expect(commands.get('GetFoundationModelAvailabilityCommand')).toBe(
+      'bedrock:GetFoundationModelAvailability',
+    );
+    const granted = new Set(
+      iamStatements(template)
+        .filter(({ owner }) => owner === 'IamRoleLambdaExecution')
+        .flatMap(({ statement }) => asList(statement.Action)),
+    );
+    const ungranted = [...commands]
+      .filter(([name, action]) => !granted.has(action) && !(name in BUNDLED_NEVER_SENT))
+      .map(([name, action]) => `${name} needs ${action}`);
+    expect(ungranted).toEqual([]);
+  });
+
+  it('loads on Node and exports the handler', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
+    try {
+      const file = join(dir, 'monitor.mjs');
+      writeFileSync(file, bundle);
+      const output = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`,
+        ],
+        {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: 'us-east-1',
+            STATE_TABLE_NAME: 'bedrock-access-monitor-dev-state',
+            ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bedrock-access-monitor-dev-alerts',
+          },
+        },
+      );
+      expect(output.trim()).toBe('function');
+    } finally {
+      removeDirectory(dir);
+    }
+  });
+});
+
+describe('serverless package with an invalid config/watched-models.yml', () => {
+  it('fails and shows the validator output, file:line:col: message', () => {
+    expect(broken.code).not.toBe(0);
+    expect(broken.output).toContain('config/watched-models.yml is not valid');
+    expect(broken.output).toMatch(/config\/watched-models\.yml:3:9: .+/);
+    expect(existsSync(broken.outDir) ? readdirSync(broken.outDir) : []).toEqual([]);
+  });
+});
+
+const schemasPresent = existsSync(CFN_SCHEMA_DIR);
+
+describe('CloudFormation resource schemas', () => {
+  it('are there to validate the template against, or the skip is said out loud', async ({
+    annotate,
+  }) => {
+    if (!schemasPresent) {
+      const reason = `SKIPPED: CloudFormation schema validation. ${CFN_SCHEMA_DIR} is missing (it lives beside the repository, in ../shared/reference/cfn-schemas).`;
+      console.warn(reason);
+      await annotate(reason, 'warning');
+      return;
+    }
+    const validator = new CfnSchemaValidator();
+    const missing = Object.values(configuredTemplate.Resources)
+      .map((r) => r.Type)
+      .filter((type) => !validator.hasSchema(type));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe.runIf(schemasPresent)('every resource against its CloudFormation schema', () => {
+  it('accepts the Properties of every resource, with all parameters set', () => {
+    const validator = new CfnSchemaValidator();
+    const problems = createdResources(configuredTemplate).flatMap(([id, r]) =>
+      validator
+        .validate(r.Type, r.Properties)
+        .map((p) => `${id} (${r.Type}) ${p.path}: ${p.message}`),
+    );
+    expect(createdResources(configuredTemplate)).toHaveLength(
+      Object.keys(configuredTemplate.Resources).length,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('accepts the Properties of every resource CloudFormation creates with the defaults', () => {
+    const validator = new CfnSchemaValidator();
+    const problems = createdResources(template).flatMap(([id, r]) =>
+      validator
+        .validate(r.Type, r.Properties)
+        .map((p) => `${id} (${r.Type}) ${p.path}: ${p.message}`),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('would catch what CloudFormation refuses (the validator itself can fail)', () => {
+    const validator = new CfnSchemaValidator();
+    const table = structuredClone(props(template, 'StateTable'));
+    (table.KeySchema as unknown[]).reverse();
+    expect(validator.validate('AWS::DynamoDB::Table', table)).not.toEqual([]);
+
+    const alarm = { ...props(template, 'CheckFailuresAlarm'), Metrics: [] };
+    expect(validator.validate('AWS::CloudWatch::Alarm', alarm)).not.toEqual([]);
+
+    const logGroup = { ...props(template, 'MonitorLogGroup'), RetentionInDays: 13 };
+    expect(validator.validate('AWS::Logs::LogGroup', logGroup)).not.toEqual([]);
+
+    const query = { ...props(template, 'GrantHistoryQuery'), QueryDefinitionId: 'set by AWS' };
+    expect(validator.validate('AWS::Logs::QueryDefinition', query)).not.toEqual([]);
+
+    const slack = { ...props(configuredTemplate, 'SlackChannel'), SlackWorkspaceId: '' };
+    expect(validator.validate('AWS::Chatbot::SlackChannelConfiguration', slack)).not.toEqual([]);
+  });
+});
+
+/** A run summary with one failed check, shaped as src/monitor/run-summary.ts declares it. */
+function summaryWithOneFailure(): RunSummary {
+  return {
+    account: '123456789012',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1200,
+    checks: 3,
+    states: {
+      ENABLED: 2,
+      IN_PROGRESS: 0,
+      NOT_ENABLED: 0,
+      FAILED: 0,
+      NOT_AUTHORIZED: 0,
+      NOT_OFFERED: 0,
+      UNKNOWN: 1,
+    },
+    transitions: [],
+    notifications: { published: 0, failed: 0 },
+    failures: [
+      {
+        region: 'us-west-2',
+        modelId: 'amazon.nova-pro-v1:0',
+        kind: 'throttled',
+        errorName: 'ThrottlingException',
+        message: 'Rate exceeded',
+      },
+    ],
+    conflicts: 0,
+    skippedItems: [],
+    pairs: [],
+  };
+}
