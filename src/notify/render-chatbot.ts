@@ -29,8 +29,10 @@ export interface ChatbotNotification {
 }
 
 /**
- * Length limits of the content fields, in characters, from the parameter details of the schema page
- * above. Every field is clipped to fit, so a long model id or agreement error never costs the card.
+ * Length limits of the content fields, in characters. The field names are checked against the
+ * schema page above; these numbers come from a third-party client that cites its parameter
+ * table, not yet from the table itself. Every field is clipped to fit, so a long model id or
+ * agreement error never costs the card.
  */
 export const CHATBOT_LIMITS = {
   title: 250,
