@@ -15,12 +15,17 @@ export function throttling(): SimulatedError {
   return { name: 'ThrottlingException', status: 429, message: THROTTLING_MESSAGE };
 }
 
-export function accessDenied(callerArn: string, operation: string): SimulatedError {
-  const action = `bedrock:${operation}`;
+/** IAM's wording; `action` is e.g. `bedrock:InvokeModel`, `resourceArn` where the action has one. */
+export function accessDenied(
+  callerArn: string,
+  action: string,
+  resourceArn?: string,
+): SimulatedError {
+  const onResource = resourceArn === undefined ? '' : ` on resource: ${resourceArn}`;
   return {
     name: 'AccessDeniedException',
     status: 403,
-    message: `User: ${callerArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+    message: `User: ${callerArn} is not authorized to perform: ${action}${onResource} because no identity-based policy allows the ${action} action`,
   };
 }
 
@@ -60,6 +65,29 @@ export function validationFailed(
     status: 400,
     message: `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`,
   };
+}
+
+/** Coral's wording for a required member that is missing (or JSON null). */
+export function requiredMemberMissing(member: string): SimulatedError {
+  return {
+    name: 'ValidationException',
+    status: 400,
+    message: `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+  };
+}
+
+/** A body that is not the JSON object the operation takes. */
+export function malformedRequestBody(): SimulatedError {
+  return {
+    name: 'ValidationException',
+    status: 400,
+    message: 'Malformed input request, please reformat your input and try again.',
+  };
+}
+
+/** Modelled with HTTP status 400 in the Bedrock control plane. */
+export function conflict(message: string): SimulatedError {
+  return { name: 'ConflictException', status: 400, message };
 }
 
 export function unknownOperation(method: string, path: string): SimulatedError {

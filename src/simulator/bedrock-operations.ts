@@ -1,32 +1,54 @@
 /**
- * The three Bedrock control-plane operations, answering from the scenario at the current
- * simulated time. Each returns the 200 body (shapes as in the Smithy model) or the error AWS
- * would send; faults are applied around them by the simulator.
+ * The Bedrock operations, answering from the scenario at the current simulated time. Each
+ * returns the success body (shapes as in the Smithy models) or the error AWS would send;
+ * faults are applied around them by the simulator.
  */
-import { modelNotFound, resourceNotFound, type SimulatedError } from './aws-errors.ts';
+
+import {
+  createFoundationModelAgreement,
+  listFoundationModelAgreementOffers,
+} from './agreement-operations.ts';
+import { modelNotFound, resourceNotFound } from './aws-errors.ts';
 import { type Validated, validateLabel, validateListFilters } from './bedrock-validation.ts';
 import { foundationModelWireShape, matchesListFilters } from './catalog.ts';
+import { converse } from './converse.ts';
 import { isOffered } from './grant-answers.ts';
 import type { GrantBook } from './grant-book.ts';
+import type { OperationResult } from './operation-result.ts';
 import type { SimTime } from './timeline.ts';
+import type { UseCaseForm } from './use-case-form.ts';
 import {
   BEDROCK_MODEL_ID_MAX_LENGTH,
   BEDROCK_MODEL_ID_PATTERN,
   type BedrockOperation,
+  CONVERSATIONAL_MODEL_ID_MAX_LENGTH,
+  CONVERSATIONAL_MODEL_ID_PATTERN,
   MODEL_IDENTIFIER_MAX_LENGTH,
   MODEL_IDENTIFIER_PATTERN,
   modelIdFromIdentifier,
 } from './wire-vocabulary.ts';
 
+export type { OperationResult } from './operation-result.ts';
+
 export interface OperationContext {
   region: string;
   time: SimTime;
   grants: GrantBook;
+  /** The account's Anthropic use-case form. */
+  useCaseForm: UseCaseForm;
+  account: string;
+  callerArn: string;
+  /** What the simulator waits before answering (Converse reports it as metrics.latencyMs). */
+  delayMs: number;
 }
 
-export type OperationResult =
-  | { ok: true; body: Record<string, unknown> }
-  | { ok: false; error: SimulatedError };
+/** What a request carries besides its operation. */
+export interface OperationInput {
+  /** The decoded, validated path label, for operations that have one. */
+  label: string | undefined;
+  query: URLSearchParams;
+  body: string;
+}
 
 export function getFoundationModelAvailability(
   context: OperationContext,
@@ -89,29 +111,59 @@ export function readModelLabel(
   encodedLabel: string | undefined,
 ): Validated<string | undefined> {
   if (encodedLabel === undefined) return { ok: true, value: undefined };
-  return operation === 'GetFoundationModel'
-    ? validateLabel(
+  switch (operation) {
+    case 'GetFoundationModel':
+      return validateLabel(
         encodedLabel,
         'modelIdentifier',
         MODEL_IDENTIFIER_PATTERN,
         MODEL_IDENTIFIER_MAX_LENGTH,
-      )
-    : validateLabel(encodedLabel, 'modelId', BEDROCK_MODEL_ID_PATTERN, BEDROCK_MODEL_ID_MAX_LENGTH);
+      );
+    case 'Converse':
+      return validateLabel(
+        encodedLabel,
+        'modelId',
+        CONVERSATIONAL_MODEL_ID_PATTERN,
+        CONVERSATIONAL_MODEL_ID_MAX_LENGTH,
+        true,
+      );
+    default:
+      return validateLabel(
+        encodedLabel,
+        'modelId',
+        BEDROCK_MODEL_ID_PATTERN,
+        BEDROCK_MODEL_ID_MAX_LENGTH,
+      );
+  }
 }
 
-/** Runs `operation` with its decoded, validated label (if it has one) and query. */
+/** Runs `operation` with its decoded, validated label (if it has one), query and body. */
 export function runOperation(
   context: OperationContext,
   operation: BedrockOperation,
-  label: string | undefined,
-  query: URLSearchParams,
+  input: OperationInput,
 ): OperationResult {
+  const label = input.label ?? '';
   switch (operation) {
     case 'GetFoundationModelAvailability':
-      return getFoundationModelAvailability(context, label ?? '');
+      return getFoundationModelAvailability(context, label);
     case 'ListFoundationModels':
-      return listFoundationModels(context, query);
+      return listFoundationModels(context, input.query);
     case 'GetFoundationModel':
-      return getFoundationModel(context, label ?? '');
+      return getFoundationModel(context, label);
+    case 'ListFoundationModelAgreementOffers':
+      return listFoundationModelAgreementOffers(context, label, input.query);
+    case 'CreateFoundationModelAgreement':
+      return createFoundationModelAgreement(context, input.body);
+    case 'GetUseCaseForModelAccess':
+      return context.useCaseForm.get();
+    case 'PutUseCaseForModelAccess':
+      return context.useCaseForm.put(input.body);
+    case 'Converse':
+      return converse(
+        { ...context, useCaseFormOnFile: context.useCaseForm.isOnFile() },
+        label,
+        input.body,
+      );
   }
 }

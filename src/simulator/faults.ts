@@ -14,8 +14,10 @@ import type { BedrockOperation } from './wire-vocabulary.ts';
 export interface FaultContext {
   region: string;
   operation: BedrockOperation;
-  /** The model the request names; undefined for ListFoundationModels. */
+  /** The model the request names (for Converse, the one behind an inference profile). */
   modelId: string | undefined;
+  /** Converse only: the id as the caller named it, e.g. the inference profile id. */
+  invokedId?: string | undefined;
   time: SimTime;
   /** The clock's milliseconds, for token buckets. */
   nowMs: number;
@@ -37,9 +39,10 @@ function inWindow(rule: FaultSpec, time: SimTime): boolean {
 function matches(rule: FaultSpec, context: FaultContext): boolean {
   if (rule.region !== undefined && rule.region !== context.region) return false;
   if (rule.operations && !rule.operations.includes(context.operation)) return false;
-  // A rule restricted to models never hits ListFoundationModels, which names none.
-  if (rule.models && (context.modelId === undefined || !rule.models.includes(context.modelId))) {
-    return false;
+  // A rule restricted to models never hits operations that name none (ListFoundationModels).
+  if (rule.models) {
+    const named = [context.modelId, context.invokedId];
+    if (!named.some((id) => id !== undefined && rule.models?.includes(id))) return false;
   }
   return inWindow(rule, context.time);
 }

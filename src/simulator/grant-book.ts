@@ -1,24 +1,50 @@
 /**
- * Looks up what Bedrock says about a model in a region at a moment: the scripted timeline if
- * one is in force, otherwise the scenario default for catalog models offered there, otherwise
- * 404 (a model the simulator does not know, or one outside its catalog `regions`).
+ * Looks up what Bedrock says about a model in a region at a moment: an agreement created
+ * through CreateFoundationModelAgreement if there is one, else the scripted timeline if one is
+ * in force, otherwise the scenario default for catalog models offered there, otherwise 404 (a
+ * model the simulator does not know, or one outside its catalog `regions`). It also keeps the
+ * scripted Converse results per (region, model).
  */
 import type { CatalogModel } from './catalog.ts';
-import { type GrantAnswer, isOffered } from './grant-answers.ts';
+import { DEFAULT_AGREEMENT_ERROR, type GrantAnswer, isOffered } from './grant-answers.ts';
+import type { InvokeResult } from './invoke-outcomes.ts';
 import type { Scenario } from './scenario.ts';
-import { answerInForce, type SimTime, type TimelineEntry } from './timeline.ts';
+import {
+  type AgreementPlan,
+  answerInForce,
+  hasElapsed,
+  type SimTime,
+  type TimelineEntry,
+} from './timeline.ts';
 
 const NOT_FOUND: GrantAnswer = { kind: 'notFound', message: undefined };
+
+interface Agreement {
+  createdAt: SimTime;
+  plan: AgreementPlan;
+}
 
 export class GrantBook {
   private readonly models: Map<string, CatalogModel>;
   private readonly timelines: Map<string, TimelineEntry[]>;
+  private readonly invokeTimelines: Map<string, TimelineEntry<InvokeResult>[]>;
+  private readonly agreementPlans: Map<string, AgreementPlan>;
+  private readonly agreements = new Map<string, Agreement>();
 
   constructor(private readonly scenario: Scenario) {
     this.models = new Map(scenario.catalog.map((model) => [model.id, model]));
-    this.timelines = new Map(
-      scenario.grants.map((grant) => [timelineKey(grant.region, grant.modelId), grant.timeline]),
-    );
+    const byPair = <T>(pick: (grant: Scenario['grants'][number]) => T | undefined) =>
+      new Map(
+        scenario.grants.flatMap((grant) => {
+          const value = pick(grant);
+          return value === undefined
+            ? []
+            : [[pairKey(grant.region, grant.modelId), value] as const];
+        }),
+      );
+    this.timelines = byPair((grant) => (grant.timeline.length > 0 ? grant.timeline : undefined));
+    this.invokeTimelines = byPair((grant) => (grant.invoke.length > 0 ? grant.invoke : undefined));
+    this.agreementPlans = byPair((grant) => grant.agreement);
   }
 
   model(modelId: string): CatalogModel | undefined {
@@ -26,7 +52,43 @@ export class GrantBook {
   }
 
   answer(region: string, modelId: string, time: SimTime): GrantAnswer {
-    const timeline = this.timelines.get(timelineKey(region, modelId));
+    const scripted = this.scriptedAnswer(region, modelId, time);
+    const agreement = this.agreements.get(pairKey(region, modelId));
+    if (!agreement || scripted.kind === 'notFound') return scripted;
+    // The agreement owns the agreement and entitlement fields from its creation on; whether
+    // the caller is authorized and the region offers the model stay as scripted.
+    const settled = hasElapsed(agreement.plan.delay, agreement.createdAt, time);
+    const failed = settled && agreement.plan.outcome === 'FAILED';
+    return {
+      kind: 'available',
+      fields: {
+        ...scripted.fields,
+        agreement: settled ? (failed ? 'ERROR' : 'AVAILABLE') : 'PENDING',
+        agreementError: failed ? (agreement.plan.message ?? DEFAULT_AGREEMENT_ERROR) : undefined,
+        entitlement: 'AVAILABLE',
+      },
+    };
+  }
+
+  /** Catalog models offered in the region now, in catalog order. */
+  offeredModels(region: string, time: SimTime): CatalogModel[] {
+    return this.scenario.catalog.filter((model) => isOffered(this.answer(region, model.id, time)));
+  }
+
+  /** The scripted Converse result in force for the id exactly as the caller named it. */
+  scriptedInvoke(region: string, invokedId: string, time: SimTime): InvokeResult | undefined {
+    const timeline = this.invokeTimelines.get(pairKey(region, invokedId));
+    return timeline && answerInForce(timeline, time);
+  }
+
+  /** Starts an agreement: PENDING now, its plan's outcome once the plan's delay has passed. */
+  createAgreement(region: string, modelId: string, time: SimTime): void {
+    const plan = this.agreementPlans.get(pairKey(region, modelId)) ?? this.scenario.agreement;
+    this.agreements.set(pairKey(region, modelId), { createdAt: time, plan });
+  }
+
+  private scriptedAnswer(region: string, modelId: string, time: SimTime): GrantAnswer {
+    const timeline = this.timelines.get(pairKey(region, modelId));
     const scripted = timeline && answerInForce(timeline, time);
     if (scripted) return scripted;
     const model = this.models.get(modelId);
@@ -34,13 +96,8 @@ export class GrantBook {
     if (model.regions && !model.regions.includes(region)) return NOT_FOUND;
     return this.scenario.defaultAnswer;
   }
-
-  /** Catalog models offered in the region now, in catalog order. */
-  offeredModels(region: string, time: SimTime): CatalogModel[] {
-    return this.scenario.catalog.filter((model) => isOffered(this.answer(region, model.id, time)));
-  }
 }
 
-function timelineKey(region: string, modelId: string): string {
+function pairKey(region: string, modelId: string): string {
   return `${region} ${modelId}`;
 }

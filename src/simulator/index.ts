@@ -1,6 +1,8 @@
 /** The Bedrock simulator's public surface. */
 import { fileURLToPath } from 'node:url';
 
+export type { ConverseErrorName, InvokePreset } from './invoke-outcomes.ts';
+export { CONVERSE_ERROR_NAMES, INVOKE_PRESETS } from './invoke-outcomes.ts';
 export type { Scenario, ScenarioIssue } from './scenario.ts';
 export { loadScenario, parseScenario, ScenarioError } from './scenario.ts';
 export type { RunningSimulator, SimulatorOptions } from './server.ts';

@@ -1,7 +1,8 @@
 /**
  * Garbles a successful answer the ways a broken proxy, a truncated connection or a newer API
  * version could: `not-json` (the body cut in half), `missing-fields` (required members
- * dropped, only the model id kept), `unknown-enum` (an enum value this SDK does not know).
+ * dropped, only the model id kept), `unknown-enum` (an enum value this SDK does not know; an
+ * unknown member where the answer has no enum).
  */
 import type { MalformedKind } from './scenario-schema.ts';
 import type { BedrockOperation } from './wire-vocabulary.ts';
@@ -18,11 +19,19 @@ const unknownLifecycle = (model: Model): Model => ({
 function dropRequiredMembers(operation: BedrockOperation, body: Body): Body {
   switch (operation) {
     case 'GetFoundationModelAvailability':
+    case 'ListFoundationModelAgreementOffers':
       return { modelId: body.modelId };
     case 'ListFoundationModels':
       return { modelSummaries: (body.modelSummaries as Model[]).map(onlyModelId) };
     case 'GetFoundationModel':
       return { modelDetails: onlyModelId(body.modelDetails as Model) };
+    case 'Converse':
+      // A reply without usage and metrics, and no stop reason.
+      return { output: body.output };
+    case 'CreateFoundationModelAgreement':
+    case 'GetUseCaseForModelAccess':
+    case 'PutUseCaseForModelAccess':
+      return {};
   }
 }
 
@@ -35,6 +44,14 @@ function useUnknownEnum(operation: BedrockOperation, body: Body): Body {
       return { modelSummaries: (body.modelSummaries as Model[]).map(unknownLifecycle) };
     case 'GetFoundationModel':
       return { modelDetails: unknownLifecycle(body.modelDetails as Model) };
+    case 'Converse':
+      return { ...body, stopReason: 'paused_for_review' };
+    // No enum in these answers: an unknown member is the nearest a newer API version comes.
+    case 'ListFoundationModelAgreementOffers':
+    case 'CreateFoundationModelAgreement':
+    case 'GetUseCaseForModelAccess':
+    case 'PutUseCaseForModelAccess':
+      return { ...body, agreementChannel: 'UNKNOWN_CHANNEL' };
   }
 }
 

@@ -14,9 +14,9 @@ export function jsonAnswer(body: unknown, status = 200): HttpAnswer {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-/** A 200 whose body is given verbatim, for malformed answers. */
-export function rawJsonAnswer(body: string): HttpAnswer {
-  return { status: 200, headers: { 'content-type': 'application/json' }, body };
+/** A success whose body is given verbatim, for malformed answers. */
+export function rawJsonAnswer(body: string, status = 200): HttpAnswer {
+  return { status, headers: { 'content-type': 'application/json' }, body };
 }
 
 /** REST-JSON error: the type in `x-amzn-ErrorType`, the message in the body. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { GRANT_STATES } from '../grants/types.ts';
+import { CONVERSE_ERROR_NAMES, INVOKE_PRESETS, isInvokePreset } from './invoke-outcomes.ts';
 import {
   AGREEMENT_STATUSES,
   AUTHORIZATION_STATUSES,
@@ -101,11 +102,75 @@ const timelineEntrySchema = z
     checkOneAnswer(entry, ctx);
   });
 
-const grantSchema = z.strictObject({
-  region: regionSchema,
-  model: modelIdSchema,
-  timeline: z.array(timelineEntrySchema).min(1),
-});
+/** What Converse answers from a moment on: `result: ok`, or an error name or preset. */
+const invokeEntrySchema = z
+  .strictObject({
+    at: tickSchema.optional(),
+    afterSeconds: secondsSchema.optional(),
+    /** ok: a valid answer; grant: what the grant implies (the default before any entry). */
+    result: z.enum(['ok', 'grant']).optional(),
+    error: z.enum([...CONVERSE_ERROR_NAMES, ...INVOKE_PRESETS]).optional(),
+    message: z.string().min(1).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if ((entry.at === undefined) === (entry.afterSeconds === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of at (ticks) or afterSeconds' });
+    }
+    if ((entry.result === undefined) === (entry.error === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of result or error' });
+    }
+    if (entry.message !== undefined) {
+      if (entry.error === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['message'], message: 'message goes with error' });
+      } else if (isInvokePreset(entry.error)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['message'],
+          message: `${entry.error} is a preset with its own message; give an error name (e.g. AccessDeniedException) to write your own`,
+        });
+      }
+    }
+  });
+
+/** How a CreateFoundationModelAgreement for this pair plays out. */
+const agreementSchema = z
+  .strictObject({
+    /** Seconds on the simulator's clock from CreateFoundationModelAgreement to the outcome. */
+    delaySeconds: secondsSchema.optional(),
+    /** Ticks instead of seconds. */
+    delayTicks: tickSchema.optional(),
+    /** ENABLED (agreement AVAILABLE) or FAILED (agreement ERROR with `message`). */
+    outcome: z.enum(['ENABLED', 'FAILED']).default('ENABLED'),
+    message: z.string().min(1).optional(),
+  })
+  .superRefine((agreement, ctx) => {
+    if (agreement.delaySeconds !== undefined && agreement.delayTicks !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give either delaySeconds or delayTicks, not both' });
+    }
+    if (agreement.message !== undefined && agreement.outcome !== 'FAILED') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['message'],
+        message: 'message is the errorMessage of outcome FAILED',
+      });
+    }
+  });
+
+const grantSchema = z
+  .strictObject({
+    region: regionSchema,
+    model: modelIdSchema,
+    /** What GetFoundationModelAvailability answers over time. */
+    timeline: z.array(timelineEntrySchema).min(1).optional(),
+    /** What Converse answers over time; before the first entry, what the grant implies. */
+    invoke: z.array(invokeEntrySchema).min(1).optional(),
+    agreement: agreementSchema.optional(),
+  })
+  .superRefine((grant, ctx) => {
+    if (grant.timeline === undefined && grant.invoke === undefined && !grant.agreement) {
+      ctx.addIssue({ code: 'custom', message: 'give at least one of timeline, invoke, agreement' });
+    }
+  });
 
 const catalogModelSchema = z.strictObject({
   id: modelIdSchema,
@@ -192,12 +257,29 @@ export const scenarioFileSchema = z
     default: defaultAnswerSchema.default({ state: 'ENABLED' }),
     grants: z.array(grantSchema).default([]),
     faults: z.array(faultSchema).default([]),
+    /** Whether the account has the Anthropic use-case form on file (GetUseCaseForModelAccess). */
+    useCaseFormSubmitted: z.boolean().default(true),
+    /** From CreateFoundationModelAgreement to ENABLED, for pairs whose grant sets no `agreement`. */
+    agreementDelaySeconds: secondsSchema.optional(),
+    agreementDelayTicks: tickSchema.optional(),
   })
-  .superRefine(checkCrossReferences);
+  .superRefine((scenario, ctx) => {
+    if (
+      scenario.agreementDelaySeconds !== undefined &&
+      scenario.agreementDelayTicks !== undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either agreementDelaySeconds or agreementDelayTicks, not both',
+      });
+    }
+    checkCrossReferences(scenario, ctx);
+  });
 
+type TimedEntry = { at?: number; afterSeconds?: number };
 type ScenarioShape = {
   catalog: { id: string }[];
-  grants: { region: string; model: string; timeline: { at?: number; afterSeconds?: number }[] }[];
+  grants: { region: string; model: string; timeline?: TimedEntry[]; invoke?: TimedEntry[] }[];
   faults: { models?: string[] }[];
 };
 
@@ -226,7 +308,8 @@ function checkCrossReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): vo
       });
     }
     scripted.add(key);
-    checkTimelineOrder(grant.timeline, ['grants', i, 'timeline'], ctx);
+    if (grant.timeline) checkTimelineOrder(grant.timeline, ['grants', i, 'timeline'], ctx);
+    if (grant.invoke) checkTimelineOrder(grant.invoke, ['grants', i, 'invoke'], ctx);
   });
 
   const known = new Set([...catalogIds, ...scenario.grants.map((grant) => grant.model)]);
@@ -245,7 +328,7 @@ function checkCrossReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): vo
 
 /** The last reached entry wins, so an out-of-order `at` would never be in force: refuse it. */
 function checkTimelineOrder(
-  timeline: { at?: number; afterSeconds?: number }[],
+  timeline: TimedEntry[],
   path: (string | number)[],
   ctx: z.RefinementCtx,
 ): void {
@@ -270,5 +353,7 @@ export type ScenarioFile = z.output<typeof scenarioFileSchema>;
 export type AnswerSpec = z.output<typeof answerSchema>;
 export type RawAnswerSpec = z.output<typeof rawAnswerSchema>;
 export type TimelineEntrySpec = z.output<typeof timelineEntrySchema>;
+export type InvokeEntrySpec = z.output<typeof invokeEntrySchema>;
+export type AgreementSpec = z.output<typeof agreementSchema>;
 export type CatalogModelSpec = z.output<typeof catalogModelSchema>;
 export type FaultSpec = z.output<typeof faultSchema>;

@@ -10,7 +10,14 @@ import { BedrockAccessMonitorError } from '../errors.ts';
 import { type CatalogModel, resolveCatalogModel } from './catalog.ts';
 import { answerFromSpec, type GrantAnswer } from './grant-answers.ts';
 import { type FaultSpec, scenarioFileSchema } from './scenario-schema.ts';
-import { type GrantScript, grantScriptsFromFile } from './timeline.ts';
+import {
+  type AgreementPlan,
+  agreementDelayFrom,
+  DEFAULT_AGREEMENT_DELAY,
+  type GrantScript,
+  grantScriptsFromFile,
+} from './timeline.ts';
+import { modelIdOfInferenceProfile } from './wire-vocabulary.ts';
 
 export interface Scenario {
   account: string;
@@ -21,6 +28,10 @@ export interface Scenario {
   defaultAnswer: GrantAnswer;
   grants: GrantScript[];
   faults: FaultSpec[];
+  /** Whether GetUseCaseForModelAccess finds the Anthropic use-case form at the start. */
+  useCaseFormSubmitted: boolean;
+  /** What CreateFoundationModelAgreement leads to for pairs whose grant sets no `agreement`. */
+  agreement: AgreementPlan;
 }
 
 export interface ScenarioIssue {
@@ -107,10 +118,16 @@ export function parseScenario(text: string, file: string): Scenario {
   if (!parsed.success) throw new ScenarioError(file, issuesFromZod(parsed.error, doc, lines));
 
   const scenarioFile = parsed.data;
+  const agreementDelay =
+    agreementDelayFrom({
+      delaySeconds: scenarioFile.agreementDelaySeconds,
+      delayTicks: scenarioFile.agreementDelayTicks,
+    }) ?? DEFAULT_AGREEMENT_DELAY;
   const catalog = scenarioFile.catalog.map(resolveCatalogModel);
   const catalogIds = new Set(catalog.map((model) => model.id));
   for (const grant of scenarioFile.grants) {
-    if (!catalogIds.has(grant.model)) {
+    // An inference profile id is no foundation model: ListFoundationModels never lists it.
+    if (!catalogIds.has(grant.model) && modelIdOfInferenceProfile(grant.model) === undefined) {
       catalog.push(resolveCatalogModel({ id: grant.model, lifecycle: 'ACTIVE' }));
       catalogIds.add(grant.model);
     }
@@ -122,8 +139,10 @@ export function parseScenario(text: string, file: string): Scenario {
       `arn:aws:sts::${scenarioFile.account}:assumed-role/BedrockAccessMonitor/simulator`,
     catalog,
     defaultAnswer: answerFromSpec(scenarioFile.default),
-    grants: grantScriptsFromFile(scenarioFile),
+    grants: grantScriptsFromFile(scenarioFile, agreementDelay),
     faults: scenarioFile.faults,
+    useCaseFormSubmitted: scenarioFile.useCaseFormSubmitted,
+    agreement: { delay: agreementDelay, outcome: 'ENABLED', message: undefined },
   };
 }
 

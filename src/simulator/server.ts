@@ -1,12 +1,17 @@
 /**
- * Puts the simulator on a local HTTP/1.1 port, so the unmodified AWS SDK reaches it through
- * AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_STS.
+ * Puts the simulator on one local port that speaks HTTP/1.1 and cleartext HTTP/2, so the
+ * unmodified AWS SDK clients reach it through AWS_ENDPOINT_URL_BEDROCK,
+ * AWS_ENDPOINT_URL_BEDROCK_RUNTIME and AWS_ENDPOINT_URL_STS, all set to the same URL.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { simulatorFailure } from './aws-errors.ts';
 import { answerControl, CONTROL_PREFIX } from './control-endpoints.ts';
+import {
+  type AnyRequest,
+  type AnyResponse,
+  isGone,
+  listenDualProtocol,
+} from './dual-protocol-listener.ts';
 import { type HttpAnswer, restJsonErrorAnswer } from './responses.ts';
 import type { Scenario } from './scenario.ts';
 import { BedrockSimulator } from './simulator.ts';
@@ -22,8 +27,17 @@ export interface SimulatorOptions {
 }
 
 export interface RunningSimulator {
-  /** `http://host:port`, the value for AWS_ENDPOINT_URL_BEDROCK and AWS_ENDPOINT_URL_STS. */
+  /**
+   * `http://host:port`, the value for AWS_ENDPOINT_URL_BEDROCK, AWS_ENDPOINT_URL_BEDROCK_RUNTIME
+   * and AWS_ENDPOINT_URL_STS: the port speaks HTTP/1.1 (control plane, STS) and cleartext
+   * HTTP/2 (the runtime client) alike.
+   */
   url: string;
+  /** The same URL under the three standard variable names, ready to spread into an env. */
+  endpointEnv: Record<
+    'AWS_ENDPOINT_URL_BEDROCK' | 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME' | 'AWS_ENDPOINT_URL_STS',
+    string
+  >;
   port: number;
   /** Advances one tick; returns the new tick. */
   tick(): number;
@@ -34,10 +48,10 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-/** Bodies here are tiny form posts; anything larger is not an SDK talking. */
+/** Bodies here are small JSON or form posts; anything larger is not an SDK talking. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: AnyRequest): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -53,8 +67,8 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function send(response: ServerResponse, answer: HttpAnswer, requestId: string): void {
-  if (response.destroyed) return;
+function send(response: AnyResponse, answer: HttpAnswer, requestId: string): void {
+  if (isGone(response)) return;
   response.writeHead(answer.status, {
     ...answer.headers,
     'x-amzn-RequestId': requestId,
@@ -79,7 +93,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       pendingDelays.set(timer, resolve);
     });
 
-  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+  const serve = async (request: AnyRequest, response: AnyResponse) => {
     const requestId = randomUUID();
     try {
       const body = await readBody(request);
@@ -101,33 +115,35 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     }
   };
 
-  const server = createServer((request, response) => void serve(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port: boundPort } = server.address() as AddressInfo;
+  const listener = await listenDualProtocol(
+    port,
+    host,
+    (request, response) => void serve(request, response),
+  );
+  const { port: boundPort } = listener.address();
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${boundPort}`;
 
   return {
-    url: `http://${urlHost}:${boundPort}`,
+    url,
+    endpointEnv: {
+      AWS_ENDPOINT_URL_BEDROCK: url,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: url,
+      AWS_ENDPOINT_URL_STS: url,
+    },
     port: boundPort,
     tick: () => simulator.tick(),
     setTick: (tick) => simulator.setTick(tick),
     stats: () => simulator.stats(),
     resetStats: () => simulator.resetStats(),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-        for (const [timer, release] of pendingDelays) {
-          clearTimeout(timer);
-          release();
-        }
-        pendingDelays.clear();
-      }),
+    close: async () => {
+      const closed = listener.close();
+      for (const [timer, release] of pendingDelays) {
+        clearTimeout(timer);
+        release();
+      }
+      pendingDelays.clear();
+      await closed;
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * The simulator's core, free of sockets: simulated time, the scripted grants, the fault
- * injector and the stats, and `handle`, which turns one request into one answer plus the
- * delay to wait before sending it. `server.ts` puts it on node:http.
+ * The simulator's core, free of sockets: simulated time, the scripted grants and agreements,
+ * the account's use-case form, the fault injector and the stats, and `handle`, which turns one
+ * request into one answer plus the delay to wait before sending it. `server.ts` puts it on
+ * HTTP/1.1 and HTTP/2.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
@@ -14,8 +15,10 @@ import {
   throttling,
   unknownOperation,
 } from './aws-errors.ts';
-import { readModelLabel, runOperation } from './bedrock-operations.ts';
+import { type OperationContext, readModelLabel, runOperation } from './bedrock-operations.ts';
 import { matchBedrockRoute } from './bedrock-routes.ts';
+import { readJsonObject, type Validated } from './bedrock-validation.ts';
+import { type InvokedModel, resolveInvokedModel } from './converse.ts';
 import { type FaultContext, FaultInjector, type Rejection } from './faults.ts';
 import { GrantBook } from './grant-book.ts';
 import { malformBody } from './malformed.ts';
@@ -30,7 +33,8 @@ import {
 } from './stats.ts';
 import { answerStsQuery, looksLikeStsQuery, stsAction, stsErrorAnswer } from './sts.ts';
 import type { SimTime } from './timeline.ts';
-import { type BedrockOperation, modelIdFromIdentifier } from './wire-vocabulary.ts';
+import { UseCaseForm } from './use-case-form.ts';
+import { type BedrockOperation, iamActionFor, modelIdFromIdentifier } from './wire-vocabulary.ts';
 
 export interface SimRequest {
   method: string;
@@ -54,6 +58,7 @@ export class BedrockSimulator {
   private currentTick = 0;
   private readonly startedAtMs: number;
   private readonly grants: GrantBook;
+  private readonly useCaseForm: UseCaseForm;
   private readonly faults: FaultInjector;
   private readonly recorder = new StatsRecorder();
 
@@ -63,6 +68,7 @@ export class BedrockSimulator {
   ) {
     this.startedAtMs = clock();
     this.grants = new GrantBook(scenario);
+    this.useCaseForm = new UseCaseForm(scenario.useCaseFormSubmitted);
     this.faults = new FaultInjector(scenario.faults);
   }
 
@@ -108,7 +114,7 @@ export class BedrockSimulator {
       const error = unknownOperation(request.method, url.pathname);
       return this.replyError(region, 'UnknownOperation', error);
     }
-    return this.handleBedrock(region, route.operation, route.label, url.searchParams);
+    return this.handleBedrock(region, route.operation, route.label, url.searchParams, request.body);
   }
 
   /** Answers in the protocol the caller spoke: Query XML for STS, REST-JSON otherwise. */
@@ -139,14 +145,19 @@ export class BedrockSimulator {
     operation: BedrockOperation,
     encodedLabel: string | undefined,
     query: URLSearchParams,
+    body: string,
   ): SimReply {
     const label = readModelLabel(operation, encodedLabel);
     const time = this.now();
+    const invoked =
+      operation === 'Converse' && label.ok && label.value !== undefined
+        ? resolveInvokedModel(label.value, region, this.scenario.account)
+        : undefined;
     const faultContext: FaultContext = {
       region,
       operation,
-      modelId:
-        label.ok && label.value !== undefined ? modelIdFromIdentifier(label.value) : undefined,
+      modelId: faultModelId(operation, label, body, invoked),
+      invokedId: invoked?.invokedId,
       time,
       nowMs: this.clock(),
     };
@@ -155,26 +166,41 @@ export class BedrockSimulator {
     // AWS authorizes and throttles before it validates input, so faults come first.
     const rejection = this.faults.rejection(faultContext);
     if (rejection) {
-      return this.replyError(region, operation, this.errorFor(rejection, operation), delayMs);
+      const error = this.errorFor(rejection, operation, invoked);
+      return this.replyError(region, operation, error, delayMs);
     }
     if (!label.ok) return this.replyError(region, operation, label.error, delayMs);
 
-    const context = { region, time, grants: this.grants };
-    const result = runOperation(context, operation, label.value, query);
+    const context: OperationContext = {
+      region,
+      time,
+      grants: this.grants,
+      useCaseForm: this.useCaseForm,
+      account: this.scenario.account,
+      callerArn: this.scenario.callerArn,
+      delayMs,
+    };
+    const result = runOperation(context, operation, { label: label.value, query, body });
     if (!result.ok) return this.replyError(region, operation, result.error, delayMs);
 
     const malformed = this.faults.malformedKind(faultContext);
     if (malformed) {
-      const answer = rawJsonAnswer(malformBody(operation, result.body, malformed));
+      const answer = rawJsonAnswer(malformBody(operation, result.body, malformed), result.status);
       return this.reply(region, operation, answer, { kind: 'malformed' }, delayMs);
     }
-    return this.reply(region, operation, jsonAnswer(result.body), { kind: 'success' }, delayMs);
+    const answer = jsonAnswer(result.body, result.status);
+    return this.reply(region, operation, answer, { kind: 'success' }, delayMs);
   }
 
-  private errorFor(rejection: Rejection, operation: BedrockOperation): SimulatedError {
+  private errorFor(
+    rejection: Rejection,
+    operation: BedrockOperation,
+    invoked: InvokedModel | undefined,
+  ): SimulatedError {
     switch (rejection.kind) {
       case 'accessDenied': {
-        const error = accessDenied(this.scenario.callerArn, operation);
+        const action = iamActionFor(operation);
+        const error = accessDenied(this.scenario.callerArn, action, invoked?.resourceArn);
         return rejection.message === undefined ? error : { ...error, message: rejection.message };
       }
       case 'throttle':
@@ -208,4 +234,20 @@ export class BedrockSimulator {
 
 function stsOperation(body: string): OperationName {
   return stsAction(body) === 'GetCallerIdentity' ? 'GetCallerIdentity' : 'UnknownOperation';
+}
+
+/** The model a fault's `models` filter sees: the foundation model behind a Converse id too. */
+function faultModelId(
+  operation: BedrockOperation,
+  label: Validated<string | undefined>,
+  body: string,
+  invoked: InvokedModel | undefined,
+): string | undefined {
+  if (invoked) return invoked.modelId;
+  if (operation === 'CreateFoundationModelAgreement') {
+    const input = readJsonObject(body);
+    const modelId = input.ok ? input.value.modelId : undefined;
+    return typeof modelId === 'string' ? modelId : undefined;
+  }
+  return label.ok && label.value !== undefined ? modelIdFromIdentifier(label.value) : undefined;
 }

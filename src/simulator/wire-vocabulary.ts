@@ -1,15 +1,27 @@
 /**
- * The enum values and identifier patterns of the Bedrock control plane, as the Smithy model
- * (`com.amazonaws.bedrock`, 2023-04-20) defines them. The scenario schema and the request
- * validation both use them, so a scenario can only script answers AWS could give.
+ * The enum values and identifier patterns of the Bedrock control plane and runtime, as the
+ * Smithy models (`com.amazonaws.bedrock` 2023-04-20, `com.amazonaws.bedrockruntime` 2023-09-30)
+ * define them. The scenario schema and the request validation both use them, so a scenario
+ * can only script answers AWS could give.
  */
 
+/** Every operation the simulator serves; both Bedrock clients sign as `bedrock`, paths differ. */
 export const BEDROCK_OPERATIONS = [
   'GetFoundationModelAvailability',
   'ListFoundationModels',
   'GetFoundationModel',
+  'ListFoundationModelAgreementOffers',
+  'CreateFoundationModelAgreement',
+  'GetUseCaseForModelAccess',
+  'PutUseCaseForModelAccess',
+  'Converse',
 ] as const;
 export type BedrockOperation = (typeof BEDROCK_OPERATIONS)[number];
+
+/** The IAM action that authorizes an operation: Converse is authorized as InvokeModel. */
+export function iamActionFor(operation: BedrockOperation): string {
+  return `bedrock:${operation === 'Converse' ? 'InvokeModel' : operation}`;
+}
 
 export const AGREEMENT_STATUSES = ['AVAILABLE', 'PENDING', 'NOT_AVAILABLE', 'ERROR'] as const;
 export const AUTHORIZATION_STATUSES = ['AUTHORIZED', 'NOT_AUTHORIZED'] as const;
@@ -44,6 +56,36 @@ export const MODEL_IDENTIFIER_PATTERN =
   '^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/((imported)|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}))(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$';
 export const MODEL_IDENTIFIER_MAX_LENGTH = 2048;
 
+/** Smithy `ConversationalModelId` (length 1..2048): the `modelId` label of Converse. */
+export const CONVERSATIONAL_MODEL_ID_PATTERN =
+  '^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:imported-model/[a-z0-9]{12})|([0-9]{12}:provisioned-model/[a-z0-9]{12})|([0-9]{12}:custom-model-deployment/[a-z0-9]{12})|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)|([a-zA-Z0-9-:.]+)|(^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?))$|(^arn:aws:sagemaker:[a-z0-9-]+:[0-9]{12}:endpoint/[a-zA-Z0-9-]+$)|(^arn:aws(-[^:]+)?:bedrock:([0-9a-z-]{1,20}):([0-9]{12}):(default-)?prompt-router/[a-zA-Z0-9-:.]+$)$';
+export const CONVERSATIONAL_MODEL_ID_MAX_LENGTH = 2048;
+
+/** Smithy `ConversationRole`. */
+export const CONVERSATION_ROLES = ['user', 'assistant'] as const;
+
+/** Smithy `OfferType`: the `offerType` query parameter of ListFoundationModelAgreementOffers. */
+export const OFFER_TYPES = ['ALL', 'PUBLIC'] as const;
+
+/** Smithy `AcknowledgementFormDataBody`: the use-case form, 10..16384 bytes. */
+export const FORM_DATA_MIN_BYTES = 10;
+export const FORM_DATA_MAX_BYTES = 16384;
+
+/**
+ * Geographic prefixes of the system-defined cross-region inference profiles
+ * (`us.anthropic...`, `global.anthropic...`): the profile id is the prefix plus the model id.
+ */
+export const INFERENCE_PROFILE_PREFIXES = [
+  'us',
+  'us-gov',
+  'eu',
+  'apac',
+  'jp',
+  'au',
+  'ca',
+  'global',
+] as const;
+
 /** Smithy `Provider`: the `byProvider` query parameter of ListFoundationModels. */
 export const PROVIDER_PATTERN = '^[A-Za-z0-9- ]{1,63}$';
 
@@ -55,4 +97,13 @@ export function foundationModelArn(region: string, modelId: string): string {
 /** GetFoundationModel accepts a foundation-model ARN where it accepts a model id. */
 export function modelIdFromIdentifier(modelIdentifier: string): string {
   return modelIdentifier.replace(/^arn:aws[^:]*:bedrock:[^:]*::foundation-model\//, '');
+}
+
+/** `us.anthropic.claude-...` -> `anthropic.claude-...`; undefined for an id without a geo prefix. */
+export function modelIdOfInferenceProfile(id: string): string | undefined {
+  const dot = id.indexOf('.');
+  const prefix = id.slice(0, Math.max(0, dot));
+  const rest = id.slice(dot + 1);
+  const isPrefix = (INFERENCE_PROFILE_PREFIXES as readonly string[]).includes(prefix);
+  return isPrefix && rest.includes('.') ? rest : undefined;
 }

@@ -1,8 +1,9 @@
 import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/simulator/scenario.ts';
 import { startSimulator } from '../../src/simulator/server.ts';
-import { bedrockClient, rejectionOf, startTestSimulator } from './sim-harness.ts';
+import { bedrockClient, rejectionOf, runtimeClient, startTestSimulator } from './sim-harness.ts';
 
 const SONNET = 'anthropic.claude-3-sonnet-20240229-v1:0';
 
@@ -23,6 +24,31 @@ describe('the server', () => {
     const client = bedrockClient(simulator, 'us-east-1');
     const pending = rejectionOf(
       client.send(new GetFoundationModelAvailabilityCommand({ modelId: SONNET })),
+    );
+    await waitFor(() => simulator.stats().total.requests === 1);
+
+    const started = performance.now();
+    await simulator.close();
+    const error = await pending;
+
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.$metadata.httpStatusCode).toBeUndefined();
+  });
+
+  it('closes promptly with an HTTP/2 Converse still waiting out its latency', async () => {
+    const scenario = parseScenario(
+      `account: "123456789012"\nfaults: [{ operations: [Converse], latencyMs: 10000 }]`,
+      'slow-runtime.yml',
+    );
+    const simulator = await startSimulator({ scenario });
+    const client = runtimeClient(simulator, 'us-east-1');
+    const pending = rejectionOf(
+      client.send(
+        new ConverseCommand({
+          modelId: 'amazon.titan-text-express-v1',
+          messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
+        }),
+      ),
     );
     await waitFor(() => simulator.stats().total.requests === 1);
 

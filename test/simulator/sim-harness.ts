@@ -1,9 +1,13 @@
 /**
  * Starts a simulator for one test and creates SDK clients pointed at it the way users do,
- * through AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_STS. Everything is closed when the test
- * ends, so no socket keeps the worker alive.
+ * through AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_STS.
+ * Everything is closed when the test ends, so no socket keeps the worker alive.
  */
 import { BedrockClient, type BedrockClientConfig } from '@aws-sdk/client-bedrock';
+import {
+  BedrockRuntimeClient,
+  type BedrockRuntimeClientConfig,
+} from '@aws-sdk/client-bedrock-runtime';
 import { STSClient } from '@aws-sdk/client-sts';
 import { onTestFinished, vi } from 'vitest';
 import { parseScenario } from '../../src/simulator/scenario.ts';
@@ -43,6 +47,26 @@ export function bedrockClient(
 ): BedrockClient {
   vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK', simulator.url);
   const client = new BedrockClient({
+    region,
+    credentials: FAKE_CREDENTIALS,
+    maxAttempts: 1,
+    ...config,
+  });
+  onTestFinished(() => {
+    client.destroy();
+    vi.unstubAllEnvs();
+  });
+  return client;
+}
+
+/** A plain BedrockRuntimeClient (HTTP/2) for `region`; one attempt unless the test asks. */
+export function runtimeClient(
+  simulator: RunningSimulator,
+  region: string,
+  config: Partial<BedrockRuntimeClientConfig> = {},
+): BedrockRuntimeClient {
+  vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK_RUNTIME', simulator.url);
+  const client = new BedrockRuntimeClient({
     region,
     credentials: FAKE_CREDENTIALS,
     maxAttempts: 1,
