@@ -1,10 +1,12 @@
 import type { BedrockClientConfig } from '@aws-sdk/client-bedrock';
 import { createBedrockAvailabilitySource } from '../bedrock/availability-source.ts';
 import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
+import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
 import type { WatchedConfig } from '../config/schema.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { MonitorDeps } from '../monitor/run-check.ts';
 import { FileStateStore } from '../state/file-state-store.ts';
+import { createConverseVerifier } from '../verify/converse-verifier.ts';
 
 export interface LocalMonitorOptions {
   account: string;
@@ -40,6 +42,12 @@ export function createLocalMonitor(options: LocalMonitorOptions): Omit<MonitorDe
       concurrencyPerRegion: options.concurrencyPerRegion,
     }),
     store: new FileStateStore(options.statePath),
+    verifier: createConverseVerifier(
+      createRuntimeClientCache({
+        requestTimeoutMs: options.requestTimeoutMs,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      }),
+    ),
     notifier: {
       async publish(event) {
         options.onNotify(event);

@@ -8,7 +8,7 @@ import type { CheckTarget, TransitionKind } from '../grants/types.ts';
 import { TRANSITION_KINDS } from '../grants/types.ts';
 import { BEDROCK_REGIONS } from './bedrock-regions.ts';
 
-export const DEFAULT_NOTIFY: readonly TransitionKind[] = ['ready', 'revoked', 'failed'];
+export const DEFAULT_NOTIFY: readonly TransitionKind[] = ['ready', 'revoked', 'failed', 'blocked'];
 export const DEFAULT_CONFIRM_REVOCATION = 2;
 
 /** Prefixes of cross-region inference profile ids (`us.anthropic...`); see bedrock-facts.md. */
@@ -202,6 +202,44 @@ const ModelIdSchema = z
     ],
   });
 
+const PROFILE_ID_PATTERN = new RegExp(
+  `^(?:${INFERENCE_PROFILE_PREFIXES.join('|')})\\.${SEGMENT}\\.(?:${SEGMENT}\\.){0,2}${SEGMENT}(?::${SEGMENT}){0,2}$`,
+);
+
+const VerifySchema = z
+  .union(
+    [
+      z.boolean(),
+      z.strictObject({
+        inferenceProfile: z
+          .string({
+            error:
+              '"inferenceProfile" must be an inference profile id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.',
+          })
+          .regex(PROFILE_ID_PATTERN, {
+            error: (issue) =>
+              `"${String(issue.input)}" is not a cross-region inference profile id; expected a prefix (${INFERENCE_PROFILE_PREFIXES.join(', ')}) and a model id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.`,
+          }),
+      }),
+    ],
+    {
+      error: (issue) => {
+        const input = issue.input;
+        if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+          const keys = Object.keys(input).filter((key) => key !== 'inferenceProfile');
+          if (keys.length > 0) {
+            return `"verify" as a mapping takes only "inferenceProfile", like { inferenceProfile: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }; unknown key ${keys.map((key) => `"${key}"`).join(', ')}.`;
+          }
+        }
+        return `"verify" must be true, false, or { inferenceProfile: <profile id> }; found ${describeValue(input)}.`;
+      },
+    },
+  )
+  .meta({
+    description:
+      "Opt-in: when the model becomes ENABLED, make one 1-token Converse call (through the model id, or the given inference profile) to confirm it can really be invoked. Billed (a fraction of a cent); for a third-party model a first invocation starts the AWS Marketplace subscription and accepts the provider's terms.",
+  });
+
 const ModelSchema = z
   .strictObject(
     {
@@ -209,6 +247,7 @@ const ModelSchema = z
       regions: regionList(
         'Regions to check this model in, replacing the top-level "regions" for this model only.',
       ).optional(),
+      verify: VerifySchema.optional(),
     },
     {
       error: (issue) => {
@@ -219,6 +258,17 @@ const ModelSchema = z
       },
     },
   )
+  .superRefine((model, context) => {
+    const profile = typeof model.verify === 'object' ? model.verify.inferenceProfile : undefined;
+    // A malformed profile id has its own problem already; only a well-formed one is compared.
+    if (profile === undefined || !PROFILE_ID_PATTERN.test(profile)) return;
+    if (profile.slice(profile.indexOf('.') + 1) === model.id) return;
+    context.addIssue({
+      code: 'custom',
+      path: ['verify', 'inferenceProfile'],
+      message: `The inference profile "${profile}" does not route to this model; use the profile of ${model.id}, like us.${model.id}.`,
+    });
+  })
   .meta({ title: 'Watched model', examples: [{ id: EXAMPLE_MODEL, regions: ['us-east-1'] }] });
 
 const ModelListSchema = z
@@ -249,12 +299,12 @@ const NotifySchema = z
       `"notify" must be a list of notification kinds, like [ready, revoked, failed]; found ${describeValue(issue.input)}.`,
   })
   .min(1, {
-    error: `"notify" is empty; list at least one of ${KINDS}, or remove the key for the default [ready, revoked, failed].`,
+    error: `"notify" is empty; list at least one of ${KINDS}, or remove the key for the default [ready, revoked, failed, blocked].`,
   })
   .superRefine(...refineUnique(undefined, (kind) => `"${kind}" is listed twice in "notify".`))
   .default(() => [...DEFAULT_NOTIFY])
   .meta({
-    description: `Transition kinds that send a notification (${KINDS}). Default: ready, revoked, failed.`,
+    description: `Transition kinds that send a notification (${KINDS}). Default: ready, revoked, failed, blocked.`,
     uniqueItems: true,
   });
 
@@ -293,6 +343,13 @@ export const WatchedConfigSchema = z
   });
 
 export type WatchedConfig = z.output<typeof WatchedConfigSchema>;
+
+/** What to invoke to verify a model (its id or a profile id), or undefined when verification is off. */
+export function verificationTarget(config: WatchedConfig, modelId: string): string | undefined {
+  const verify = config.models.find((model) => model.id === modelId)?.verify;
+  if (verify === undefined || verify === false) return undefined;
+  return verify === true ? modelId : verify.inferenceProfile;
+}
 
 /** Every (region, model) pair to check: each model in its own regions or the defaults, in config order. */
 export function resolveTargets(config: WatchedConfig): CheckTarget[] {

@@ -14,7 +14,15 @@ export const GRANT_STATES = [
 ] as const;
 export type GrantState = (typeof GRANT_STATES)[number];
 
-export const TRANSITION_KINDS = ['ready', 'revoked', 'failed', 'requested', 'changed'] as const;
+export const TRANSITION_KINDS = [
+  'ready',
+  'revoked',
+  'failed',
+  'requested',
+  'changed',
+  /** Bedrock reports ENABLED, but a verification call fails for a lasting cause. */
+  'blocked',
+] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
 /**
@@ -70,6 +78,25 @@ export type CheckOutcome = Observation | CheckFailure;
 
 export const TRANSITION_EVENT_SCHEMA = 'bedrock-access-monitor/transition/v1';
 
+/**
+ * The outcome of a 1-token Converse call made when a model becomes ENABLED (opt-in per model).
+ * `via` is what was invoked: the model id or an inference profile id.
+ */
+export type VerificationResult =
+  | { ok: true; via: string; latencyMs: number }
+  | {
+      ok: false;
+      via: string;
+      /** One of ACCESS_CAUSES (src/verify/access-cause.ts). */
+      cause: string;
+      category: string;
+      lasting: boolean;
+      explanation: string;
+      nextStep: string;
+      errorName: string | null;
+      message: string;
+    };
+
 /** The transition event JSON: the `default` body of every notification. */
 export interface TransitionEvent {
   schema: typeof TRANSITION_EVENT_SCHEMA;
@@ -83,4 +110,6 @@ export interface TransitionEvent {
   observedAt: string;
   previousSince: string | null;
   raw: RawAvailability;
+  /** Present when the model has verification on and this transition made it ENABLED. */
+  verification?: VerificationResult;
 }

@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createBedrockAvailabilitySource } from '../bedrock/availability-source.ts';
 import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
+import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import type { WatchedConfig } from '../config/schema.ts';
@@ -11,6 +12,7 @@ import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
 import { createSnsNotifier } from '../notify/sns-notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
+import { createConverseVerifier } from '../verify/converse-verifier.ts';
 import { type MetricsSink, recordRunMetrics, summaryLogFields } from './run-telemetry.ts';
 
 /** The parts of the Lambda context the monitor reads. */
@@ -55,6 +57,8 @@ export function createMonitorHandler({
     client: new SNSClient({ region: topicRegion(environment.alertTopicArn) }),
     topicArn: environment.alertTopicArn,
   });
+  // Only called for models whose config entry has `verify`, and only when they become ENABLED.
+  const verifier = createConverseVerifier(createRuntimeClientCache({ requestTimeoutMs: 10_000 }));
   let config: Promise<WatchedConfig> | undefined;
 
   return async (_event, context) => {
@@ -68,6 +72,7 @@ export function createMonitorHandler({
           availability,
           store,
           notifier,
+          verifier,
           deadline: Date.now() + remaining - Math.max(MIN_WRITE_TIME_MS, remaining / 4),
           // No run outlives the function's timeout, so an older claim belongs to a dead run.
           outboxLeaseMs: remaining + 30_000,

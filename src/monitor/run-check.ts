@@ -1,11 +1,13 @@
 import type { AvailabilitySource } from '../bedrock/availability-source.ts';
-import { resolveTargets, type WatchedConfig } from '../config/schema.ts';
+import { resolveTargets, verificationTarget, type WatchedConfig } from '../config/schema.ts';
+import { applyVerification } from '../grants/apply-verification.ts';
 import { type Decision, type DecisionRules, decideNext } from '../grants/decide-next.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
 import { type OutboxEntry, type PairRecord, pairKey } from '../grants/pair-record.ts';
 import { type CheckOutcome, GRANT_STATES, type TransitionEvent } from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
+import type { Verifier } from '../verify/converse-verifier.ts';
 import type { FailureView, PairStatus, PairView, RunSummary } from './run-summary.ts';
 
 /** Structured log lines; Powertools Logger fits, so does a console adapter. */
@@ -27,10 +29,14 @@ export interface MonitorDeps {
    * taken over by a later run: the claiming run died or its publish failed.
    */
   outboxLeaseMs?: number;
+  /** Makes the opt-in verification call when a model becomes ENABLED; none: no call. */
+  verifier?: Verifier;
   log?: MonitorLog;
 }
 
 const DEFAULT_OUTBOX_LEASE_MS = 120_000;
+// A verification call runs after the checks, with its own budget.
+const VERIFICATION_TIMEOUT_MS = 10_000;
 
 /**
  * One monitoring run: observe every (region, model), store what changed, announce each
@@ -85,10 +91,8 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     if (!outcome.ok) continue;
     observedKeys.add(pairKey(outcome));
     const previous = stored.get(pairKey(outcome));
-    await write(
-      previous,
-      decideNext(previous, observedState(deps.account, outcome, observedAt), rules),
-    );
+    const decision = decideNext(previous, observedState(deps.account, outcome, observedAt), rules);
+    await write(previous, await verifyIfReady(deps, decision, rules));
   }
   // Undelivered events of pairs not observed this run (a failed check, a model no longer
   // watched) are still owed.
@@ -132,6 +136,26 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     skippedItems: loaded.skipped,
     pairs: outcomes.map((outcome) => pairView(outcome, stored.get(pairKey(outcome)))),
   };
+}
+
+/** Adds the verification call's result to a `ready` transition of a model that asks for one. */
+async function verifyIfReady(
+  deps: MonitorDeps,
+  decision: Decision,
+  rules: DecisionRules,
+): Promise<Decision> {
+  if (
+    decision.type !== 'transition' ||
+    decision.event.kind !== 'ready' ||
+    deps.verifier === undefined
+  ) {
+    return decision;
+  }
+  const via = verificationTarget(deps.config, decision.event.modelId);
+  if (via === undefined) return decision;
+  const target = { region: decision.event.region, via };
+  const result = await deps.verifier.verify(target, Date.now() + VERIFICATION_TIMEOUT_MS);
+  return applyVerification(decision, result, rules.notify);
 }
 
 /**

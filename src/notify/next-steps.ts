@@ -1,7 +1,12 @@
-import type { GrantState, TransitionEvent } from '../grants/types.ts';
+import type { GrantState, TransitionEvent, VerificationResult } from '../grants/types.ts';
 
 /** What a person should do about the new state, in one or two sentences. */
-export function nextStep(event: Pick<TransitionEvent, 'to' | 'region' | 'raw'>): string {
+export function nextStep(
+  event: Pick<TransitionEvent, 'to' | 'region' | 'raw' | 'verification'>,
+): string {
+  // A failed verification call knows better than the grant what stands in the way.
+  if (event.verification !== undefined && !event.verification.ok)
+    return event.verification.nextStep;
   const advice: Record<GrantState, string> = {
     ENABLED: `Invoke the model in ${event.region}. If calls still fail with AccessDeniedException, the cause is IAM or an SCP (bedrock:InvokeModel), or the model needs an inference profile id.`,
     IN_PROGRESS:
@@ -22,4 +27,16 @@ export function consoleLink(region: string): string {
     ? 'console.amazonaws-us-gov.com'
     : `${region}.console.aws.amazon.com`;
   return `https://${host}/bedrock/home?region=${region}#/model-catalog`;
+}
+
+/** One line on the verification call: it worked, or why it did not. */
+export function describeVerification(verification: VerificationResult): string {
+  if (verification.ok) {
+    return `verified: a 1-token call through ${verification.via} succeeded in ${verification.latencyMs} ms.`;
+  }
+  const error =
+    verification.errorName === null
+      ? verification.message
+      : `${verification.errorName}: ${verification.message}`;
+  return `Bedrock reports Enabled, but a 1-token call through ${verification.via} fails (${verification.cause}): ${verification.explanation} Bedrock said: ${error}`;
 }

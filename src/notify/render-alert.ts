@@ -1,5 +1,5 @@
 import type { TransitionEvent, TransitionKind } from '../grants/types.ts';
-import { consoleLink, nextStep } from './next-steps.ts';
+import { consoleLink, describeVerification, nextStep } from './next-steps.ts';
 
 // SNS refuses a Subject of 100 characters or more, and one with line breaks or non-ASCII.
 const SUBJECT_LIMIT = 99;
@@ -10,6 +10,7 @@ const HEADLINES: Record<TransitionKind, string> = {
   failed: 'Bedrock model access failed.',
   requested: 'Bedrock model access was requested and is in progress.',
   changed: 'Bedrock model access changed.',
+  blocked: 'Bedrock reports model access as enabled, but a call to the model fails.',
 };
 
 /** `Bedrock access ready: amazon.titan-text-express-v1 in us-east-1`, shortened to fit SNS. */
@@ -37,14 +38,11 @@ export function renderAlertText(event: TransitionEvent): string {
   if (event.previousSince !== null) {
     lines.push(`${event.from ?? 'Previous state'} since: ${formatTime(event.previousSince)}`);
   }
-  lines.push(
-    '',
-    'What Bedrock reports:',
-    ...rawLines(event),
-    '',
-    'What to do next:',
-    `  ${nextStep(event)}`,
-  );
+  lines.push('', 'What Bedrock reports:', ...rawLines(event));
+  if (event.verification !== undefined) {
+    lines.push('', 'Verification:', `  ${describeVerification(event.verification)}`);
+  }
+  lines.push('', 'What to do next:', `  ${nextStep(event)}`);
   lines.push('', `Bedrock console: ${consoleLink(event.region)}`, `Event id: ${event.eventId}`);
   return lines.join('\n');
 }

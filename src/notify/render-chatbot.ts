@@ -4,7 +4,7 @@
  * card. Schema: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
 import type { TransitionEvent, TransitionKind } from '../grants/types.ts';
-import { consoleLink, nextStep } from './next-steps.ts';
+import { consoleLink, describeVerification, nextStep } from './next-steps.ts';
 import { formatTime } from './render-alert.ts';
 
 /** The custom notification event schema (`version` 1.0, `source` custom). */
@@ -48,6 +48,7 @@ const TITLE_EMOJI: Record<TransitionKind, string> = {
   failed: '❌',
   requested: '⏳',
   changed: '🔄',
+  blocked: '🚫',
 };
 
 const HEADLINES: Record<TransitionKind, string> = {
@@ -56,6 +57,7 @@ const HEADLINES: Record<TransitionKind, string> = {
   failed: 'Bedrock model access failed',
   requested: 'Bedrock model access is in progress',
   changed: 'Bedrock model access changed',
+  blocked: 'Bedrock reports access as enabled, but calls fail',
 };
 
 /** The AWS Chatbot custom notification for one transition; the caller serialises it. */
@@ -119,6 +121,7 @@ function renderDescription(event: TransitionEvent, link: string): string {
     );
     if (raw.agreementError !== null) lines.push(`Agreement error: ${raw.agreementError}`);
   }
+  if (event.verification !== undefined) lines.push(describeVerification(event.verification));
   lines.push(`Console: ${link}`);
   return lines.join('\n');
 }

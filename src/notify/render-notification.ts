@@ -85,6 +85,7 @@ export function renderEventJson(event: TransitionEvent): string {
       entitlement: raw.entitlement,
       region: raw.region,
     },
+    ...(event.verification === undefined ? {} : { verification: event.verification }),
   });
 }
 

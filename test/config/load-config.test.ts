@@ -103,7 +103,7 @@ const broken: BrokenCase[] = [
         column: 5,
         path: 'models[0].region',
         message:
-          'Unknown key "region"; did you mean "regions"? The keys allowed here are id, regions.',
+          'Unknown key "region"; did you mean "regions"? The keys allowed here are id, regions, verify.',
       },
     ],
   },
@@ -358,7 +358,11 @@ const broken: BrokenCase[] = [
     name: 'an unknown notify kind, listing the kinds',
     text: yaml(...HEAD, '  - id: amazon.titan-text-express-v1', 'notify: [everything]'),
     problems: [
-      { line: 4, column: 10, message: 'the kinds are ready, revoked, failed, requested, changed.' },
+      {
+        line: 4,
+        column: 10,
+        message: 'the kinds are ready, revoked, failed, requested, changed, blocked.',
+      },
     ],
   },
   {

@@ -5,6 +5,7 @@ import { parseWatchedModels } from '../../src/config/load-config.ts';
 import {
   INFERENCE_PROFILE_PREFIXES,
   resolveTargets,
+  verificationTarget,
   type WatchedConfig,
   WatchedConfigSchema,
 } from '../../src/config/schema.ts';
@@ -40,10 +41,10 @@ describe('the shipped config/watched-models.yml', () => {
 });
 
 describe('defaults', () => {
-  it('notifies ready, revoked and failed and confirms a revocation twice when not told otherwise', () => {
+  it('notifies ready, revoked, failed and blocked and confirms a revocation twice when not told otherwise', () => {
     const config = parseOrThrow('regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\n');
 
-    expect(config.notify).toEqual(['ready', 'revoked', 'failed']);
+    expect(config.notify).toEqual(['ready', 'revoked', 'failed', 'blocked']);
     expect(config.confirmRevocation).toBe(2);
   });
 
@@ -62,7 +63,61 @@ describe('defaults', () => {
 
     first.notify.push('changed');
 
-    expect(parseOrThrow(text).notify).toEqual(['ready', 'revoked', 'failed']);
+    expect(parseOrThrow(text).notify).toEqual(['ready', 'revoked', 'failed', 'blocked']);
+  });
+});
+
+describe('verify', () => {
+  const withVerify = (verify: string) =>
+    parseWatchedModels(
+      `regions: [us-east-1]\nmodels:\n  - id: anthropic.claude-sonnet-4-5-20250929-v1:0\n    verify: ${verify}\n`,
+      'config/watched-models.yml',
+    );
+
+  it('is off unless asked for, and invokes the model id or the given inference profile', () => {
+    const off = parseOrThrow('regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\n');
+    const on = withVerify('true');
+    const profile = withVerify(
+      '{ inferenceProfile: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }',
+    );
+
+    expect(verificationTarget(off, 'amazon.nova-pro-v1:0')).toBeUndefined();
+    expect(
+      on.ok && verificationTarget(on.config, 'anthropic.claude-sonnet-4-5-20250929-v1:0'),
+    ).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(
+      profile.ok && verificationTarget(profile.config, 'anthropic.claude-sonnet-4-5-20250929-v1:0'),
+    ).toBe('us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
+  it.each([
+    ['yes', 4, 13, '"verify" must be true, false, or { inferenceProfile: <profile id> }; found'],
+    [
+      '{ inferenceProfile: anthropic.claude-sonnet-4-5-20250929-v1:0 }',
+      4,
+      33,
+      'is not a cross-region inference profile id',
+    ],
+    [
+      '{ inferenceProfile: us.amazon.nova-pro-v1:0 }',
+      4,
+      33,
+      'does not route to this model; use the profile of anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ],
+    [
+      '{ profile: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }',
+      4,
+      13,
+      'takes only "inferenceProfile"',
+    ],
+  ])('refuses verify: %s with line and message', (verify, line, column, message) => {
+    const result = withVerify(verify);
+
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.objectContaining({ line, column, message: expect.stringContaining(message) }),
+    ]);
   });
 });
 

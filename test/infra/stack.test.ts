@@ -35,7 +35,7 @@ import {
 import { readZipEntries, type ZipEntry } from './support/zip-archive.ts';
 
 // Three `serverless package` runs, in parallel, each in its own copy of the project:
-// the defaults, every parameter set, and a broken config/watched-models.yml.
+// the defaults, every parameter set with verified models, and a broken config/watched-models.yml.
 const CONFIGURED_PARAMS = {
   schedule: 'rate(10 minutes)',
   alertEmail: 'ops@example.com',
@@ -45,6 +45,15 @@ const CONFIGURED_PARAMS = {
   historyTtlDays: '30',
 };
 const BROKEN_CONFIG = 'regions: [us-east-1]\nmodels:\n  - id: 42\n';
+const VERIFIED_CONFIG = `regions: [us-east-1, us-west-2]
+models:
+  - id: anthropic.claude-sonnet-4-5-20250929-v1:0
+    verify: { inferenceProfile: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }
+  - id: amazon.nova-pro-v1:0
+    regions: [us-east-1]
+    verify: true
+  - id: meta.llama3-8b-instruct-v1:0
+`;
 // The ARN of this account's alarms in this region, as the template writes it (Fn::Sub).
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const ALARM_ARN_PREFIX = 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:';
@@ -60,6 +69,7 @@ beforeAll(async () => {
   projects = [copyProject(), copyProject(), copyProject()];
   const [defaultDir, configuredDir, brokenDir] = projects as [string, string, string];
   writeFileSync(join(brokenDir, 'config', 'watched-models.yml'), BROKEN_CONFIG);
+  writeFileSync(join(configuredDir, 'config', 'watched-models.yml'), VERIFIED_CONFIG);
   [defaults, configured, broken] = await Promise.all([
     packageStack(defaultDir),
     packageStack(configuredDir, CONFIGURED_PARAMS),
@@ -605,6 +615,51 @@ async function serviceCommandsIn(bundle: string): Promise<Map<string, string>> {
   return commands;
 }
 
+describe('bedrock:InvokeModel for verified models', () => {
+  const invokeStatements = (t: CfnTemplate) =>
+    iamStatements(t).filter(({ statement }) =>
+      asList(statement.Action).includes('bedrock:InvokeModel'),
+    );
+
+  it('is granted nowhere when no model has verify', () => {
+    expect(invokeStatements(template)).toEqual([]);
+    expect(resourcesOfType(template, 'AWS::IAM::Policy')).toEqual([]);
+  });
+
+  it('is granted on exactly the verified models, in their regions, and their inference profiles', () => {
+    const statements = invokeStatements(configuredTemplate);
+
+    expect(statements.map(({ owner }) => owner)).toEqual(['VerifiedModelsInvokePolicy']);
+    expect(statements[0]?.statement).toMatchObject({
+      Effect: 'Allow',
+      Action: ['bedrock:InvokeModel'],
+    });
+    // biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(asList(statements[0]?.statement.Resource)).toEqual([
+      {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:bedrock:us-east-1:${AWS::AccountId}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      },
+      {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:bedrock:us-west-2:${AWS::AccountId}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      },
+      // A cross-region profile routes the call to the model in another region of its geography.
+      {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      },
+      {
+        'Fn::Sub': 'arn:${AWS::Partition}:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0',
+      },
+    ]);
+    // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(resource(configuredTemplate, 'VerifiedModelsInvokePolicy').Properties).toMatchObject({
+      Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+    });
+  });
+});
+
 describe('the Lambda package', () => {
   let entries: ZipEntry[];
   let bundle: string;
@@ -659,9 +714,14 @@ describe('the Lambda package', () => {
     expect(commands.get('GetFoundationModelAvailabilityCommand')).toBe(
       'bedrock:GetFoundationModelAvailability',
     );
+    // Converse is sent only for models with `verify`, so the stack with verified models is
+    // the one that must grant everything the bundle can send.
     const granted = new Set(
-      iamStatements(template)
-        .filter(({ owner }) => owner === 'IamRoleLambdaExecution')
+      iamStatements(configuredTemplate)
+        .filter(
+          ({ owner }) =>
+            owner === 'IamRoleLambdaExecution' || owner === 'VerifiedModelsInvokePolicy',
+        )
         .flatMap(({ statement }) => asList(statement.Action)),
     );
     const ungranted = [...commands]

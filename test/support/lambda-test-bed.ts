@@ -50,6 +50,7 @@ export class LambdaTestBed {
     const saved = { ...process.env };
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_BEDROCK: simulator.url,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: simulator.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SNS: sns.url,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,

@@ -1,0 +1,54 @@
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { RuntimeClientForRegion } from '../bedrock/runtime-clients.ts';
+import type { VerificationResult } from '../grants/types.ts';
+import { classifyAccessError } from './access-cause.ts';
+
+export interface VerificationTarget {
+  region: string;
+  /** The model id or inference profile id to invoke. */
+  via: string;
+}
+
+/** Confirms with a real call that a model can be invoked. */
+export interface Verifier {
+  verify(target: VerificationTarget, deadline: number): Promise<VerificationResult>;
+}
+
+/**
+ * The cheapest real check of access (bedrock-facts.md section 3): Converse with one short
+ * message and maxTokens 1. Billed, and for a third-party model it starts the Marketplace
+ * subscription, which is why it is opt-in per model.
+ */
+export function createConverseVerifier(clientForRegion: RuntimeClientForRegion): Verifier {
+  return {
+    async verify({ region, via }, deadline) {
+      const startedAt = performance.now();
+      try {
+        await clientForRegion(region).send(
+          new ConverseCommand({
+            modelId: via,
+            messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
+            inferenceConfig: { maxTokens: 1 },
+          }),
+          { abortSignal: AbortSignal.timeout(Math.max(deadline - Date.now(), 1)) },
+        );
+        return { ok: true, via, latencyMs: Math.round(performance.now() - startedAt) };
+      } catch (error) {
+        const { cause, category, lasting, explanation, nextStep } = classifyAccessError(error);
+        const { name, message } =
+          error instanceof Error ? error : { name: null, message: String(error) };
+        return {
+          ok: false,
+          via,
+          cause,
+          category,
+          lasting,
+          explanation,
+          nextStep,
+          errorName: name,
+          message,
+        };
+      }
+    },
+  };
+}
