@@ -1,4 +1,5 @@
 import { BedrockClient, type BedrockClientConfig } from '@aws-sdk/client-bedrock';
+import { perRegion } from './per-region.ts';
 
 export interface BedrockClientOptions {
   /** Per-attempt timeout; the SDK retries a timed-out attempt like any transient error. */
@@ -18,11 +19,9 @@ export type BedrockClientForRegion = (region: string) => BedrockClient;
  * The endpoint is left to the SDK (AWS_ENDPOINT_URL_BEDROCK included) unless the demo sets it.
  */
 export function createBedrockClientCache(options: BedrockClientOptions): BedrockClientForRegion {
-  const clients = new Map<string, BedrockClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (client === undefined) {
-      client = new BedrockClient({
+  return perRegion(
+    (region) =>
+      new BedrockClient({
         region,
         retryMode: 'adaptive',
         maxAttempts: options.maxAttempts,
@@ -32,9 +31,6 @@ export function createBedrockClientCache(options: BedrockClientOptions): Bedrock
         },
         ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
         ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-      });
-      clients.set(region, client);
-    }
-    return client;
-  };
+      }),
+  );
 }

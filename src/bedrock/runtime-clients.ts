@@ -1,4 +1,5 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { perRegion } from './per-region.ts';
 
 export type RuntimeClientForRegion = (region: string) => BedrockRuntimeClient;
 
@@ -10,18 +11,13 @@ export function createRuntimeClientCache(options: {
   requestTimeoutMs: number;
   endpoint?: string;
 }): RuntimeClientForRegion {
-  const clients = new Map<string, BedrockRuntimeClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (client === undefined) {
-      client = new BedrockRuntimeClient({
+  return perRegion(
+    (region) =>
+      new BedrockRuntimeClient({
         region,
         maxAttempts: 2,
         requestHandler: { requestTimeout: options.requestTimeoutMs },
         ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-      });
-      clients.set(region, client);
-    }
-    return client;
-  };
+      }),
+  );
 }

@@ -3,6 +3,7 @@
  * unmodified AWS SDK clients reach it through AWS_ENDPOINT_URL_BEDROCK,
  * AWS_ENDPOINT_URL_BEDROCK_RUNTIME and AWS_ENDPOINT_URL_STS, all set to the same URL.
  */
+
 import { randomUUID } from 'node:crypto';
 import { simulatorFailure } from './aws-errors.ts';
 import { answerControl, CONTROL_PREFIX } from './control-endpoints.ts';
@@ -12,6 +13,7 @@ import {
   isGone,
   listenDualProtocol,
 } from './dual-protocol-listener.ts';
+import { readBody } from './read-body.ts';
 import { type HttpAnswer, restJsonErrorAnswer } from './responses.ts';
 import type { Scenario } from './scenario.ts';
 import { BedrockSimulator } from './simulator.ts';
@@ -46,25 +48,6 @@ export interface RunningSimulator {
   resetStats(): void;
   /** Stops listening, ends keep-alive sockets and pending delayed answers. */
   close(): Promise<void>;
-}
-
-/** Bodies here are small JSON or form posts; anything larger is not an SDK talking. */
-const MAX_BODY_BYTES = 1024 * 1024;
-
-function readBody(request: AnyRequest): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.destroy();
-        reject(new Error('request body too large'));
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(response: AnyResponse, answer: HttpAnswer, requestId: string): void {

@@ -5,6 +5,7 @@ import { type MonitorDeps, runCheck } from '../../src/monitor/run-check.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
 import { ACCOUNT } from '../support/fixtures.ts';
 import { MemoryStateStore } from '../support/memory-state-store.ts';
+import { RecordingNotifier } from '../support/recording-notifier.ts';
 import { ScriptedAvailability } from '../support/scripted-availability.ts';
 
 const TITAN = 'amazon.titan-text-express-v1';
@@ -15,18 +16,6 @@ const CONFIG: WatchedConfig = {
   notify: ['ready', 'revoked', 'failed'],
   confirmRevocation: 2,
 };
-
-class RecordingNotifier implements Notifier {
-  readonly published: TransitionEvent[] = [];
-  failNext = 0;
-  async publish(event: TransitionEvent): Promise<void> {
-    if (this.failNext > 0) {
-      this.failNext -= 1;
-      throw new Error('SNS is down');
-    }
-    this.published.push(event);
-  }
-}
 
 function setup() {
   const availability = new ScriptedAvailability();

@@ -25,6 +25,7 @@ import {
 } from '../../src/state/dynamodb-state-store.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from '../support/dynalite.ts';
 import { ENABLED_RAW, RAW_FOR, record } from '../support/fixtures.ts';
+import { RecordingNotifier } from '../support/recording-notifier.ts';
 import { ScriptedAvailability } from '../support/scripted-availability.ts';
 
 const TITAN = 'amazon.titan-text-express-v1';
@@ -502,18 +503,6 @@ const CONFIG: WatchedConfig = {
   notify: ['ready', 'revoked', 'failed'],
   confirmRevocation: 2,
 };
-
-class RecordingNotifier implements Notifier {
-  readonly published: TransitionEvent[] = [];
-  failNext = 0;
-  async publish(event: TransitionEvent): Promise<void> {
-    if (this.failNext > 0) {
-      this.failNext -= 1;
-      throw new Error('SNS is down');
-    }
-    this.published.push(event);
-  }
-}
 
 describe('runCheck over DynamoDbStateStore', () => {
   function setup() {

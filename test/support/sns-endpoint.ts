@@ -9,9 +9,11 @@
  * attributes, known topic) and refuses as SNS does, so a notification that passes here is one SNS
  * would take. Signatures are not checked; their presence is.
  */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../src/simulator/read-body.ts';
 
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const API_VERSION = '2010-03-31';
@@ -109,7 +111,7 @@ export async function startSnsEndpoint(options: {
     const requestId = randomUUID();
     let body: string;
     try {
-      body = await readBody(request);
+      body = await readBody(request, MAX_BODY_BYTES);
     } catch {
       return;
     }
@@ -340,22 +342,6 @@ function decodeAttributes(form: URLSearchParams): Record<string, PublishedAttrib
 
 function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.destroy();
-        reject(new Error('request body too large'));
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sendError(response: ServerResponse, requestId: string, refusal: SnsRefusal): void {

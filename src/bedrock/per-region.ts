@@ -1,0 +1,15 @@
+/**
+ * One value per region, created on first use and then reused: the shape of every AWS client
+ * cache here, so connections and retry state live across calls and Lambda invocations.
+ */
+export function perRegion<T>(create: (region: string) => T): (region: string) => T {
+  const values = new Map<string, T>();
+  return (region) => {
+    let value = values.get(region);
+    if (value === undefined) {
+      value = create(region);
+      values.set(region, value);
+    }
+    return value;
+  };
+}
