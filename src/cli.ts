@@ -1,7 +1,9 @@
 import { type CliIo, EXIT, processIo } from './cli/cli-io.ts';
 import { checkCommand } from './cli/commands/check.ts';
 import { demoCommand } from './cli/commands/demo.ts';
+import { diagnoseCommand } from './cli/commands/diagnose.ts';
 import { historyCommand } from './cli/commands/history.ts';
+import { requestCommand } from './cli/commands/request.ts';
 import { simulateCommand } from './cli/commands/simulate.ts';
 import { statusCommand } from './cli/commands/status.ts';
 import { validateCommand } from './cli/commands/validate.ts';
@@ -12,6 +14,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   status: statusCommand,
   history: historyCommand,
   validate: validateCommand,
+  diagnose: diagnoseCommand,
+  request: requestCommand,
   demo: demoCommand,
   simulate: simulateCommand,
 };
@@ -25,6 +29,8 @@ Commands:
   status     print the stored states: local file, or the deployed table with --table
   history    print the recorded transitions (--model, --region, --since)
   validate   check a watched-models file
+  diagnose   why a model cannot be used in a region: each step, then one verdict
+  request    request access to a model in a region and watch it until ENABLED
   demo       run the monitor against the built-in Bedrock simulator (no AWS account needed)
   simulate   run the Bedrock simulator alone, for your own experiments
 

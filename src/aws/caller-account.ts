@@ -1,14 +1,13 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NoCredentialsError } from '../errors.ts';
-
-const NO_CREDENTIALS = new Set(['CredentialsProviderError', 'ProviderError']);
+import { rethrowIfNoCredentials } from './no-credentials.ts';
 
 /**
  * The 12-digit account the default credential chain signs for (STS GetCallerIdentity; the
  * endpoint comes from the SDK, AWS_ENDPOINT_URL_STS included). The Lambda does not need this:
  * it reads the account from its own ARN.
  */
-export async function resolveCallerAccount(region?: string): Promise<string> {
+export async function resolveCallerAccount(region?: string, command = 'check'): Promise<string> {
   // Without a region the SDK takes it from AWS_REGION or the profile, like the AWS CLI.
   const sts = new STSClient({ maxAttempts: 2, ...(region === undefined ? {} : { region }) });
   try {
@@ -20,12 +19,7 @@ export async function resolveCallerAccount(region?: string): Promise<string> {
     }
     return identity.Account;
   } catch (error) {
-    if (NO_CREDENTIALS.has((error as Error).name)) {
-      throw new NoCredentialsError(
-        'No AWS credentials found. Set AWS_PROFILE (after `aws configure` or `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run check again. To try the monitor without an AWS account: npm run demo',
-        { cause: error },
-      );
-    }
+    rethrowIfNoCredentials(error, command);
     if ((error as Error).message === 'Region is missing') {
       throw new NoCredentialsError(
         'No AWS region is set. Set AWS_REGION (or a region in your AWS profile) to the region of the table, then try again.',

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchedConfig } from '../../src/config/schema.ts';
-import type { TransitionEvent } from '../../src/grants/types.ts';
 import { type MonitorDeps, runCheck } from '../../src/monitor/run-check.ts';
-import type { Notifier } from '../../src/notify/notifier.ts';
 import { ACCOUNT } from '../support/fixtures.ts';
 import { MemoryStateStore } from '../support/memory-state-store.ts';
 import { RecordingNotifier } from '../support/recording-notifier.ts';

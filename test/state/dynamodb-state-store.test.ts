@@ -17,7 +17,6 @@ import {
   type TransitionEvent,
 } from '../../src/grants/types.ts';
 import { type MonitorDeps, runCheck } from '../../src/monitor/run-check.ts';
-import type { Notifier } from '../../src/notify/notifier.ts';
 import {
   type DynamoDbOperation,
   DynamoDbStateStore,

@@ -6,8 +6,9 @@ import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 export const SIMULATE_HELP = `Usage: bedrock-access-monitor simulate [options]
 
 Runs the Bedrock simulator alone until Ctrl-C, so you can point the monitor (or any AWS SDK
-or the AWS CLI) at it. It speaks GetFoundationModelAvailability, ListFoundationModels,
-GetFoundationModel and STS GetCallerIdentity; any fake credentials work.
+or the AWS CLI) at it. One port speaks the Bedrock control plane (GetFoundationModelAvailability,
+ListFoundationModels, GetFoundationModel, the agreement operations, GetUseCaseForModelAccess),
+Bedrock Runtime Converse (HTTP/2) and STS GetCallerIdentity; any fake credentials work.
 
 Options:
   --scenario FILE   the scenario to play (default: the bundled, commented example)
@@ -36,7 +37,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     [
       `Bedrock simulator listening on ${simulator.url} (scenario ${scenarioPath}).`,
       'Point the monitor at it from another shell:',
-      `  export AWS_ENDPOINT_URL_BEDROCK=${simulator.url} AWS_ENDPOINT_URL_STS=${simulator.url}`,
+      `  export AWS_ENDPOINT_URL_BEDROCK=${simulator.url} AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${simulator.url} AWS_ENDPOINT_URL_STS=${simulator.url}`,
       '  export AWS_ACCESS_KEY_ID=AKIAEXAMPLE AWS_SECRET_ACCESS_KEY=example AWS_REGION=us-east-1',
       '  npx bedrock-access-monitor check',
       `Advance time: curl -X POST ${simulator.url}/_simulator/tick    Stop: Ctrl-C`,
