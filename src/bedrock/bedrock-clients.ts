@@ -1,10 +1,12 @@
 import { BedrockClient, type BedrockClientConfig } from '@aws-sdk/client-bedrock';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
+import { AcceptedRateLimiter } from './accepted-rate-limiter.ts';
 import { perRegion } from './per-region.ts';
 
 export interface BedrockClientOptions {
   /** Per-attempt timeout; the SDK retries a timed-out attempt like any transient error. */
   requestTimeoutMs: number;
-  /** Attempts per call, including the first (SDK adaptive retry mode). */
+  /** Attempts per call, including the first (the SDK's adaptive retry strategy). */
   maxAttempts: number;
   credentials?: BedrockClientConfig['credentials'];
   /** Set only by the demo for its own simulator; otherwise the SDK resolves the endpoint. */
@@ -23,8 +25,11 @@ export function createBedrockClientCache(options: BedrockClientOptions): Bedrock
     (region) =>
       new BedrockClient({
         region,
-        retryMode: 'adaptive',
-        maxAttempts: options.maxAttempts,
+        // The SDK's adaptive retry, with a limiter that does not collapse on a new client's
+        // first throttle (see accepted-rate-limiter.ts).
+        retryStrategy: new AdaptiveRetryStrategy(options.maxAttempts, {
+          rateLimiter: new AcceptedRateLimiter(),
+        }),
         requestHandler: {
           requestTimeout: options.requestTimeoutMs,
           connectionTimeout: options.requestTimeoutMs,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RawAvailability } from '../grants/types.ts';
 
 // The SDK's REST-JSON deserializer does not check required members or enum values: a 200

@@ -3,7 +3,7 @@
  * value into the resolved `Scenario` the simulator runs. Objects are strict so that a typo
  * (`afterSecond:`) is an error, not a silently ignored key.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRANT_STATES } from '../grants/types.ts';
 import { CONVERSE_ERROR_NAMES, INVOKE_PRESETS, isInvokePreset } from './invoke-outcomes.ts';
 import {

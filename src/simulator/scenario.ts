@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BedrockAccessMonitorError } from '../errors.ts';
 import { type CatalogModel, resolveCatalogModel } from './catalog.ts';
 import { answerFromSpec, type GrantAnswer } from './grant-answers.ts';

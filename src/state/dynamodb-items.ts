@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PairRecord } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import { STATE_TABLE_TTL_ATTRIBUTE } from './dynamodb-table.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRANT_STATES, TRANSITION_EVENT_SCHEMA, TRANSITION_KINDS } from '../grants/types.ts';
 
 // Stored items are input like any other: a file edited by hand or written by an older
