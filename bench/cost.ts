@@ -1,0 +1,198 @@
+/**
+ * Part 5, monthly cost: the measured durations, request counts and log bytes of a quiet run,
+ * times the runs a month holds, at the published prices (bench/prices.ts). Fixed items (the KMS
+ * key, the custom metrics, the alarms) are shown apart from the usage-driven ones.
+ */
+import { FREE_TIER, INIT_BILLED_SINCE, LAMBDA_MB_PER_VCPU, PRICES, type Price } from './prices.ts';
+import { round } from './stats.ts';
+
+export interface MeasuredRun {
+  name: string;
+  pairs: number;
+  /** Import of the handler bundle in a fresh process (Lambda's INIT), wall and CPU. */
+  importMs: number;
+  importCpuMs: number;
+  /** The first (cold) invocation, wall and CPU. */
+  invokeMs: number;
+  invokeCpuMs: number;
+  /** The read units of the quiet run's Query, and its write units (none when nothing changed). */
+  readUnits: number;
+  writeUnits: number;
+  /** What the handler wrote to its log in one run. */
+  logBytes: number;
+}
+
+export interface CostItem {
+  item: string;
+  kind: 'fixed' | 'usage';
+  usage: string;
+  price: string;
+  monthlyUsd: number;
+}
+
+export interface CostEstimate {
+  name: string;
+  pairs: number;
+  runsPerMonth: number;
+  /** ms per run as measured here, and as estimated at the function's memory size. */
+  measuredRunMs: number;
+  estimatedBilledMs: number;
+  logBytesPerRun: number;
+  items: CostItem[];
+  fixedUsd: number;
+  usageUsd: number;
+  totalUsd: number;
+  /** With the account's always-free allowances, if nothing else in the account uses them. */
+  totalWithFreeTierUsd: number;
+  dominant: string;
+}
+
+export interface FixedCounts {
+  kmsKeys: number;
+  customMetrics: number;
+  alarms: number;
+}
+
+/**
+ * Lambda's own lines per invocation, in the default Text log format: START, END and REPORT
+ * (with Init Duration on a cold start). Not written by the handler, but ingested all the same.
+ */
+export function platformLogBytes(run: {
+  billedMs: number;
+  memoryMb: number;
+  maxMemoryMb: number;
+}): number {
+  const id = '8f5c3f4b-2d1e-4b7a-9a3c-1e2f3a4b5c6d';
+  const lines = [
+    `START RequestId: ${id} Version: $LATEST\n`,
+    `END RequestId: ${id}\n`,
+    `REPORT RequestId: ${id}\tDuration: ${run.billedMs.toFixed(2)} ms\tBilled Duration: ${run.billedMs} ms\tMemory Size: ${run.memoryMb} MB\tMax Memory Used: ${run.maxMemoryMb} MB\tInit Duration: 400.00 ms\t\n`,
+  ];
+  return lines.reduce((total, line) => total + Buffer.byteLength(line), 0);
+}
+
+export function estimateMonthlyCost(options: {
+  run: MeasuredRun;
+  runsPerMonth: number;
+  memoryMb: number;
+  maxMemoryMb: number;
+  fixed: FixedCounts;
+}): CostEstimate {
+  const { run, runsPerMonth, memoryMb, fixed } = options;
+  // This machine gives a run a whole core; at `memoryMb` Lambda gives memoryMb / 1769 of one,
+  // so the CPU part of a run stretches by that factor. Every run is billed as a cold start
+  // (INIT billed since 2025-08-01), an upper bound: most runs find a warm container.
+  const stretch = LAMBDA_MB_PER_VCPU / memoryMb - 1;
+  const measuredRunMs = run.importMs + run.invokeMs;
+  const estimatedBilledMs = Math.ceil(
+    run.importMs + run.importCpuMs * stretch + run.invokeMs + run.invokeCpuMs * stretch,
+  );
+  const gbSeconds = (estimatedBilledMs / 1000) * (memoryMb / 1024) * runsPerMonth;
+  const logBytesPerRun =
+    run.logBytes +
+    platformLogBytes({
+      billedMs: estimatedBilledMs,
+      memoryMb,
+      maxMemoryMb: options.maxMemoryMb,
+    });
+  const logGb = (logBytesPerRun * runsPerMonth) / 1024 ** 3;
+
+  const usage = (item: string, amount: string, price: Price, monthlyUsd: number): CostItem => ({
+    item,
+    kind: 'usage',
+    usage: amount,
+    price: priceText(price),
+    monthlyUsd,
+  });
+  const items: CostItem[] = [
+    usage(
+      'Lambda duration',
+      `${estimatedBilledMs} ms x ${memoryMb} MB x ${runsPerMonth} runs = ${round(gbSeconds)} GB-s`,
+      PRICES.lambdaGbSecondArm,
+      gbSeconds * PRICES.lambdaGbSecondArm.usd,
+    ),
+    usage(
+      'Lambda requests',
+      `${runsPerMonth} requests`,
+      PRICES.lambdaRequest,
+      runsPerMonth * PRICES.lambdaRequest.usd,
+    ),
+    usage(
+      'DynamoDB reads',
+      `${run.readUnits} RRU x ${runsPerMonth} runs`,
+      PRICES.dynamoReadUnit,
+      run.readUnits * runsPerMonth * PRICES.dynamoReadUnit.usd,
+    ),
+    usage(
+      'DynamoDB writes',
+      `${run.writeUnits} WRU x ${runsPerMonth} runs (writes only on a change)`,
+      PRICES.dynamoWriteUnit,
+      run.writeUnits * runsPerMonth * PRICES.dynamoWriteUnit.usd,
+    ),
+    usage(
+      'CloudWatch Logs',
+      `${logBytesPerRun} B x ${runsPerMonth} runs = ${round(logGb * 1024, 1)} MB`,
+      PRICES.logsIngestion,
+      logGb * PRICES.logsIngestion.usd,
+    ),
+    {
+      item: 'KMS key (alert topic)',
+      kind: 'fixed',
+      usage: `${fixed.kmsKeys} key`,
+      price: priceText(PRICES.kmsKey),
+      monthlyUsd: fixed.kmsKeys * PRICES.kmsKey.usd,
+    },
+    {
+      item: 'CloudWatch custom metrics',
+      kind: 'fixed',
+      usage: `${fixed.customMetrics} metrics`,
+      price: priceText(PRICES.customMetric),
+      monthlyUsd: fixed.customMetrics * PRICES.customMetric.usd,
+    },
+    {
+      item: 'CloudWatch alarms',
+      kind: 'fixed',
+      usage: `${fixed.alarms} alarms`,
+      price: priceText(PRICES.alarm),
+      monthlyUsd: fixed.alarms * PRICES.alarm.usd,
+    },
+  ];
+  const fixedUsd = sumOf(items.filter((item) => item.kind === 'fixed'));
+  const usageUsd = sumOf(items.filter((item) => item.kind === 'usage'));
+  const freeTierSavings =
+    Math.min(fixed.customMetrics, FREE_TIER.customMetrics) * PRICES.customMetric.usd +
+    Math.min(fixed.alarms, FREE_TIER.alarms) * PRICES.alarm.usd +
+    Math.min(logGb, FREE_TIER.logsGb) * PRICES.logsIngestion.usd +
+    Math.min(gbSeconds, FREE_TIER.lambdaGbSeconds) * PRICES.lambdaGbSecondArm.usd +
+    Math.min(runsPerMonth, FREE_TIER.lambdaRequests) * PRICES.lambdaRequest.usd;
+  const dominant = [...items].sort((a, b) => b.monthlyUsd - a.monthlyUsd)[0] as CostItem;
+  return {
+    name: run.name,
+    pairs: run.pairs,
+    runsPerMonth,
+    measuredRunMs: round(measuredRunMs),
+    estimatedBilledMs,
+    logBytesPerRun,
+    items: items.map((item) => ({ ...item, monthlyUsd: round(item.monthlyUsd, 4) })),
+    fixedUsd: round(fixedUsd, 4),
+    usageUsd: round(usageUsd, 4),
+    totalUsd: round(fixedUsd + usageUsd, 4),
+    totalWithFreeTierUsd: round(fixedUsd + usageUsd - freeTierSavings, 4),
+    dominant: `${dominant.item} ($${dominant.monthlyUsd.toFixed(2)})`,
+  };
+}
+
+export const COST_NOTES = [
+  `Every run is billed as a cold start (INIT is billed since ${INIT_BILLED_SINCE}); most runs find a warm container, so this is an upper bound.`,
+  `Lambda time: the measured wall time plus the measured CPU time stretched to the CPU share of the function's memory (${LAMBDA_MB_PER_VCPU} MB = 1 vCPU); INIT is stretched too, though Lambda is reported to give it more CPU: an upper bound.`,
+  'A transition adds 3 DynamoDB writes and 1 SNS publish (SNS: first million publishes free): a fraction of a cent.',
+  'Not counted: DynamoDB storage and point-in-time recovery (under 1 MB of state), SNS, EventBridge schedules (free), log storage.',
+];
+
+function priceText(price: Price): string {
+  return `$${price.usd < 0.01 ? price.usd.toPrecision(3) : price.usd.toFixed(2)} per ${price.per}`;
+}
+
+function sumOf(items: CostItem[]): number {
+  return items.reduce((total, item) => total + item.monthlyUsd, 0);
+}

@@ -1,0 +1,287 @@
+/**
+ * `npm run bench` (issue 5): scale across regions, steady-state requests, cold start, memory and
+ * monthly cost, measured in one run against the Bedrock simulator, dynalite and the local SNS
+ * endpoint. Prints a table; with --json, one JSON object on the last line. Progress goes to stderr.
+ *
+ *   npm run bench [-- --json] [-- --repetitions N] [-- --rounds N]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { METRIC } from '../src/lambda/run-telemetry.ts';
+import { parseScenario, startSimulator } from '../src/simulator/index.ts';
+import { startDynalite } from '../test/support/dynalite.ts';
+import { startSnsEndpoint } from '../test/support/sns-endpoint.ts';
+import { bundleLikeDeployed } from './bundle.ts';
+import { measureColdStart } from './cold-start.ts';
+import { COST_NOTES, estimateMonthlyCost } from './cost.ts';
+import {
+  loadDefaultConfig,
+  PROJECT_ROOT,
+  parseConfig,
+  SCALE,
+  scenarioYaml,
+  sdkEnvironment,
+  TOPIC_ARN,
+  targetsOf,
+  watchedConfigYaml,
+} from './fixtures.ts';
+import { measureHandlerRuns } from './handler-runs.ts';
+import { readLambdaBedrockSettings } from './lambda-settings.ts';
+import { PRICES } from './prices.ts';
+import { type BenchReport, fmtBytes, type Goal, renderReport, usd } from './report.ts';
+import { measureScale } from './scale.ts';
+import { readDeployedStack, runsPerMonth } from './serverless-stack.ts';
+import { round } from './stats.ts';
+import { measureSteadyState } from './steady-state.ts';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const repetitions = numberOption('--repetitions', 3);
+const rounds = Math.max(10, numberOption('--rounds', 12));
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function numberOption(name: string, fallback: number): number {
+  const index = args.indexOf(name);
+  if (index === -1) return fallback;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a whole number >= 1`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  // Credentials and SDK settings for every client of this process; endpoints are added below.
+  Object.assign(process.env, sdkEnvironment({}));
+  const stack = await readDeployedStack(join(PROJECT_ROOT, 'serverless.yml'));
+  const settings = await readLambdaBedrockSettings(stack.timeoutSeconds);
+  const workDir = await mkdtemp(join(tmpdir(), 'bedrock-access-monitor-bench-'));
+  try {
+    // The child processes run bundled, like the handler: plain node, no TypeScript loader.
+    const scaleChild = await bundleLikeDeployed(
+      stack,
+      { entry: 'bench/scale-child.ts' },
+      join(workDir, 'scale-child'),
+    );
+    const handlerChild = await bundleLikeDeployed(
+      stack,
+      { entry: 'bench/handler-child.ts' },
+      join(workDir, 'handler-child'),
+    );
+
+    // 3 first: imports are timed best while nothing else runs.
+    const coldStart = await measureColdStart({
+      stack,
+      outdir: join(workDir, 'cold-start'),
+      rounds,
+      progress,
+    });
+    const scale = await measureScale({
+      childBundle: scaleChild.file,
+      settings,
+      repetitions,
+      progress,
+    });
+
+    const defaultConfig = await loadDefaultConfig();
+    const smallModels = SCALE.models.slice(0, 5);
+    const smallRegions = SCALE.regions.slice(0, 4);
+    const scaleConfigYaml = watchedConfigYaml(SCALE.models, SCALE.regions);
+    const allModels = [
+      ...new Set([...defaultConfig.models.map((model) => model.id), ...SCALE.models]),
+    ];
+
+    const dynamo = await startDynalite();
+    const sns = await startSnsEndpoint({ topics: [TOPIC_ARN] });
+    const steadySimulator = await startSimulator({
+      scenario: parseScenario(
+        scenarioYaml({ models: allModels, latencyMs: SCALE.latencyMs }),
+        'bench-steady.yml',
+      ),
+    });
+    try {
+      // Every SDK client of this process finds its endpoint here, as the SDK resolves it.
+      Object.assign(
+        process.env,
+        sdkEnvironment({
+          AWS_ENDPOINT_URL_BEDROCK: steadySimulator.url,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_ENDPOINT_URL_SNS: sns.url,
+        }),
+      );
+      const steadyState = await measureSteadyState({
+        sizes: [
+          { name: 'default config', config: defaultConfig, tableName: 'bench-default' },
+          {
+            name: `${smallModels.length} x ${smallRegions.length}`,
+            config: parseConfig(watchedConfigYaml(smallModels, smallRegions), 'bench-20.yml'),
+            tableName: 'bench-20',
+          },
+          {
+            name: `${SCALE.models.length} x ${SCALE.regions.length}`,
+            config: parseConfig(scaleConfigYaml, 'bench-720.yml'),
+            tableName: 'bench-720',
+          },
+        ],
+        dynamo,
+        sns,
+        settings,
+        progress,
+      });
+
+      const deployedHandler = await measureHandlerRuns({
+        specs: [
+          {
+            name: 'default config',
+            tableName: 'bench-default',
+            configYaml: undefined,
+            models: allModels,
+            invocations: 2,
+          },
+          {
+            name: `${SCALE.models.length} x ${SCALE.regions.length}`,
+            tableName: 'bench-720',
+            configYaml: scaleConfigYaml,
+            models: allModels,
+            invocations: 1,
+          },
+        ],
+        handlerBundle: coldStart.handlerFile,
+        childBundle: handlerChild.file,
+        workDir,
+        dynamo,
+        sns,
+        timeoutSeconds: stack.timeoutSeconds,
+        progress,
+      });
+
+      const report = assemble({
+        startedAt,
+        stack,
+        scale,
+        steadyState,
+        coldStart,
+        deployedHandler,
+        defaultPairs: targetsOf(defaultConfig).length,
+      });
+      process.stdout.write(`${renderReport(report)}\n`);
+      if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    } finally {
+      await Promise.all([steadySimulator.close(), dynamo.close(), sns.close()]);
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function assemble(parts: {
+  startedAt: Date;
+  stack: Awaited<ReturnType<typeof readDeployedStack>>;
+  scale: Awaited<ReturnType<typeof measureScale>>;
+  steadyState: Awaited<ReturnType<typeof measureSteadyState>>;
+  coldStart: Awaited<ReturnType<typeof measureColdStart>>;
+  deployedHandler: Awaited<ReturnType<typeof measureHandlerRuns>>;
+  defaultPairs: number;
+}): BenchReport {
+  const { stack, scale, steadyState, coldStart, deployedHandler } = parts;
+  const { handlerFile: _handlerFile, ...coldStartReport } = coldStart;
+  const runs = runsPerMonth(stack.schedule);
+  const fixed = {
+    kmsKeys: stack.resourceCounts['AWS::KMS::Key'] ?? 0,
+    customMetrics: Object.keys(METRIC).length,
+    alarms: stack.resourceCounts['AWS::CloudWatch::Alarm'] ?? 0,
+  };
+  const estimates = deployedHandler.map((handlerRun) => {
+    const steady = steadyState.find((size) => size.tableName === handlerRun.tableName);
+    const first = handlerRun.invocations[0];
+    if (steady === undefined || first === undefined) {
+      throw new Error(`no steady-state or handler figures for ${handlerRun.name}`);
+    }
+    return estimateMonthlyCost({
+      run: {
+        name: handlerRun.name,
+        pairs: steady.pairs,
+        importMs: handlerRun.importMs,
+        importCpuMs: handlerRun.importCpuMs,
+        invokeMs: first.wallMs,
+        invokeCpuMs: first.cpuMs,
+        readUnits: steady.quiet.capacity.Query ?? 0,
+        writeUnits: (steady.quiet.capacity.PutItem ?? 0) + (steady.quiet.capacity.UpdateItem ?? 0),
+        logBytes: first.logBytes,
+      },
+      runsPerMonth: runs,
+      memoryMb: stack.memorySizeMb,
+      maxMemoryMb: Math.round(handlerRun.maxRssKib / 1024),
+      fixed,
+    });
+  });
+
+  const handlerScale = scale.summaries.find((summary) => summary.variant === 'handler');
+  const sdkDefaultScale = scale.summaries.find(
+    (summary) => summary.variant === 'sdk-default-limiter',
+  );
+  const scaleRunPeakRssMib = handlerScale?.maxRssMib ?? Number.NaN;
+  const deployedHandlerPeakRssMib = round(
+    Math.max(...deployedHandler.map((run) => run.maxRssKib)) / 1024,
+    1,
+  );
+  const goalMib = 150;
+  const defaultCost = estimates.find((estimate) => estimate.name === 'default config');
+  const goals: Goal[] = [
+    {
+      part: '1 scale',
+      goal: 'ratio <= 1.25, zero UNKNOWN (median of the runs)',
+      measured: `ratio ${handlerScale?.medianRatio.toFixed(2)} (${handlerScale?.minRatio.toFixed(2)}-${handlerScale?.maxRatio.toFixed(2)}), ${handlerScale?.unknown} UNKNOWN; SDK default limiter ${sdkDefaultScale?.medianRatio.toFixed(2)}`,
+      met:
+        handlerScale !== undefined &&
+        handlerScale.medianRatio <= 1.25 &&
+        handlerScale.unknown === 0,
+    },
+    ...steadyState.map((size) => ({
+      part: '2 steady state',
+      goal: `${size.name}: 0 writes, 0 publishes, ${size.expectedQueries} Query`,
+      measured: `${size.quiet.writes} writes, ${size.quiet.publishes} publishes, ${JSON.stringify(size.quiet.requests)}`,
+      met: size.goalMet,
+    })),
+    {
+      part: '3 cold start',
+      goal: `bundle <= ${fmtBytes(coldStart.goalBytes)}, import ratio <= ${coldStart.goalRatio}`,
+      measured: `${fmtBytes(coldStart.handler.bytes)}, ratio ${coldStart.ratio.toFixed(2)}`,
+      met: coldStart.goalMet,
+    },
+    {
+      part: '4 memory',
+      goal: `peak RSS <= ${goalMib} MiB`,
+      measured: `scale run ${scaleRunPeakRssMib} MiB, deployed handler ${deployedHandlerPeakRssMib} MiB`,
+      met: Math.max(scaleRunPeakRssMib, deployedHandlerPeakRssMib) <= goalMib,
+    },
+    {
+      part: '5 cost',
+      goal: 'default config < $0.50 a month',
+      measured: `${usd(defaultCost?.totalUsd ?? Number.NaN)} list (${usd(defaultCost?.fixedUsd ?? Number.NaN)} fixed), ${usd(defaultCost?.totalWithFreeTierUsd ?? Number.NaN)} within the free tier`,
+      met: defaultCost !== undefined && defaultCost.totalUsd < 0.5,
+    },
+  ];
+  return {
+    schema: 'bedrock-access-monitor/bench/v2',
+    startedAt: parts.startedAt.toISOString(),
+    durationS: round((Date.now() - parts.startedAt.getTime()) / 1000),
+    environment: {
+      node: process.version,
+      cpus: availableParallelism(),
+      platform: process.platform,
+    },
+    scale,
+    steadyState,
+    coldStart: coldStartReport,
+    deployedHandler,
+    memory: { scaleRunPeakRssMib, deployedHandlerPeakRssMib, goalMib },
+    cost: { estimates, prices: PRICES, notes: COST_NOTES },
+    goals,
+  };
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
