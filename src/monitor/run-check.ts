@@ -70,8 +70,9 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   ).toISOString();
 
   const write = async (previous: PairRecord | undefined, decision: Decision) => {
-    const next = nextRecord(previous, decision, leaseCutoff, observedAt);
-    if (next === undefined) return;
+    const written = nextRecord(previous, decision, leaseCutoff, observedAt);
+    if (written === undefined) return;
+    const next = written.record;
     if (!(await deps.store.put(next, previous?.version ?? 0))) {
       conflicts += 1;
       return;
@@ -82,7 +83,7 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
       deps.log?.info('Grant state changed', { ...decision.event });
     }
     for (const entry of next.outbox) {
-      if (entry.claimedAt === observedAt) deliveries.push({ record: next, entry });
+      if (written.claimed.has(entry.event.eventId)) deliveries.push({ record: next, entry });
     }
   };
 
@@ -159,25 +160,30 @@ async function verifyIfReady(
 }
 
 /**
- * The record to write for this pair, or undefined when nothing changed. Outbox entries whose
- * claim has lapsed are claimed again in the same write, so an overlapping run cannot take
- * them too.
+ * The record to write for this pair, or undefined when nothing changed, and the event ids
+ * this write claims: the new transition's, and those of outbox entries whose claim has lapsed
+ * (claimed again in the same write, so an overlapping run cannot take them too). A run
+ * delivers only what it claimed, never an entry another run is still delivering.
  */
 function nextRecord(
   previous: PairRecord | undefined,
   decision: Decision,
   leaseCutoff: string,
   observedAt: string,
-): PairRecord | undefined {
+): { record: PairRecord; claimed: Set<string> } | undefined {
   const base = decision.type === 'unchanged' ? previous : decision.next;
   if (base === undefined) return undefined;
-  const lapsed = base.outbox.some((entry) => entry.claimedAt < leaseCutoff);
-  if (!lapsed) return decision.type === 'unchanged' ? undefined : base;
+  const claimed = new Set(decision.type === 'transition' ? [decision.event.eventId] : []);
+  for (const entry of base.outbox) {
+    if (entry.claimedAt < leaseCutoff) claimed.add(entry.event.eventId);
+  }
+  const reclaims = claimed.size > (decision.type === 'transition' ? 1 : 0);
+  if (!reclaims) return decision.type === 'unchanged' ? undefined : { record: base, claimed };
   const outbox = base.outbox.map((entry) =>
-    entry.claimedAt < leaseCutoff ? { ...entry, claimedAt: observedAt } : entry,
+    claimed.has(entry.event.eventId) ? { ...entry, claimedAt: observedAt } : entry,
   );
   const version = decision.type === 'unchanged' ? base.version + 1 : base.version;
-  return { ...base, outbox, version };
+  return { record: { ...base, outbox, version }, claimed };
 }
 
 function observedState(

@@ -179,6 +179,36 @@ describe('runCheck', () => {
     expect(store.historyEvents).toHaveLength(1);
   });
 
+  it('does not deliver an entry another run is still delivering, even at the same millisecond', async () => {
+    const { availability, store, notifier, deps } = setup();
+    availability.set('us-east-1', TITAN, 'IN_PROGRESS');
+    await runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, 0)));
+    availability.set('us-east-1', TITAN, 'ENABLED');
+    // Run A claims the ready transition and is slow to publish it.
+    let releasePublish = () => {};
+    const slowNotifier = {
+      async publish(event: Parameters<typeof notifier.publish>[0]) {
+        await new Promise<void>((resolve) => {
+          releasePublish = resolve;
+        });
+        await notifier.publish(event);
+      },
+    };
+    const same = new Date(Date.UTC(2026, 10, 24, 10, 5));
+    const runA = runCheck({ ...deps, notifier: slowNotifier }, same);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Run B, at the same millisecond, sees the first odd answer of a revocation and writes it.
+    const otherAnswers = new ScriptedAvailability().set('us-east-1', TITAN, 'NOT_ENABLED');
+
+    const runB = await runCheck({ ...deps, availability: otherAnswers }, same);
+    releasePublish();
+    await runA;
+
+    expect(runB.notifications).toEqual({ published: 0, failed: 0 });
+    expect(notifier.published.map((e) => e.kind)).toEqual(['ready']);
+    expect(store.records.get(`${ACCOUNT}#us-east-1#${TITAN}`)?.outbox).toEqual([]);
+  });
+
   it('records a transition the config does not publish in history only', async () => {
     const { availability, store, notifier, run } = setup();
     availability.set('us-east-1', TITAN, 'NOT_ENABLED');
