@@ -1,16 +1,18 @@
 import type { RateLimiter } from '@smithy/core/retry';
 
-/** The longest stretch of recent successes that counts as the rate the service accepts. */
+/**
+ * The successes of the last second are the rate the service accepts. Dividing by less (the
+ * time since the first request, early on) reads a burst as a huge rate and keeps the client
+ * throttled: measured in the demo's 2 requests/s region, where that left checks UNKNOWN.
+ */
 const WINDOW_MS = 1_000;
-/** The shortest: before it, a handful of successes would read as a huge rate. */
-const MIN_WINDOW_MS = 100;
 const MIN_RATE_PER_SECOND = 0.5;
 
 /**
  * The client-side rate limiter of each Bedrock client, given to the SDK's adaptive retry. It
  * paces one client at the rate its service has been accepting: the successes of the last
- * second (or of the time since the first request, if shorter), probing upward by about one
- * request per second each second. Unlimited until the first throttle.
+ * second, probing upward by about one request per second each second. Unlimited until the
+ * first throttle.
  *
  * The SDK's DefaultRateLimiter instead sets 0.7 x its measured sending rate on a throttle, and a
  * new client has not measured one yet (it measures in half-second buckets, counted from the
@@ -20,14 +22,12 @@ const MIN_RATE_PER_SECOND = 0.5;
  * against a 6 s lower bound.
  */
 export class AcceptedRateLimiter implements RateLimiter {
-  #firstSendAt: number | undefined;
   #successes: number[] = [];
   #rate = Number.POSITIVE_INFINITY;
   #tokens = 0;
   #refilledAt = 0;
 
   async getSendToken(): Promise<void> {
-    this.#firstSendAt ??= Date.now();
     if (this.#rate === Number.POSITIVE_INFINITY) return;
     this.#refill();
     while (this.#tokens < 1) {
@@ -47,8 +47,7 @@ export class AcceptedRateLimiter implements RateLimiter {
       if (this.#rate !== Number.POSITIVE_INFINITY) this.#rate += 1 / this.#rate;
       return;
     }
-    const window = Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, now - (this.#firstSendAt ?? now)));
-    const accepted = Math.max(MIN_RATE_PER_SECOND, (this.#successes.length * 1000) / window);
+    const accepted = Math.max(MIN_RATE_PER_SECOND, (this.#successes.length * 1000) / WINDOW_MS);
     if (this.#rate === Number.POSITIVE_INFINITY) {
       this.#tokens = 0;
       this.#refilledAt = now;

@@ -55,7 +55,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       deadlineMs: 5_000,
       concurrencyPerRegion: 4,
       requestTimeoutMs: 2_000,
-      maxAttempts: 3,
+      maxAttempts: 5,
       onNotify: (event) => alerts.push(event),
     });
     io.out(
@@ -121,7 +121,7 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
       `${region}: ${count} checks UNKNOWN (${[...kinds].join(', ')}), states left as stored, no alert`,
     );
   }
-  if (throttled > 0 && summary.failures.every((failure) => failure.kind !== 'throttled')) {
+  if (throttled > 0 && summary.failures.length === 0) {
     parts.push(
       `${throttled} requests throttled; the SDK's retries absorbed them (no UNKNOWN, no alert)`,
     );

@@ -38,9 +38,10 @@ describe('AcceptedRateLimiter', () => {
   it('paces at the rate the service accepted, not at a collapsed floor', async () => {
     const limiter = new AcceptedRateLimiter();
     await limiter.getSendToken();
-    for (let i = 0; i < 5; i += 1) limiter.updateClientSendingRate(SUCCESS);
-    await vi.advanceTimersByTimeAsync(500);
-    // Five successes in the first half second, then a throttle: 10 requests a second.
+    for (let i = 0; i < 10; i += 1) limiter.updateClientSendingRate(SUCCESS);
+    await vi.advanceTimersByTimeAsync(250);
+    // Ten successes (a burst) in the first quarter second, then a throttle: the service took
+    // ten in the last second, so ten a second it is.
     limiter.updateClientSendingRate(THROTTLED);
 
     const startedAt = Date.now();
