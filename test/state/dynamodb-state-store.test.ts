@@ -554,10 +554,7 @@ describe('runCheck over DynamoDbStateStore', () => {
     availability.set('us-east-1', TITAN, 'IN_PROGRESS');
     await runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, 0)));
     availability.set('us-east-1', TITAN, 'ENABLED');
-    let release = () => {};
-    availability.gate = new Promise((resolve) => {
-      release = resolve;
-    });
+    const release = availability.hold();
 
     const runs = Array.from({ length: 5 }, () =>
       runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, 5))),

@@ -10,6 +10,15 @@ export class ScriptedAvailability implements AvailabilitySource {
   /** Awaited before answering: lets a test hold overlapping runs at the same point. */
   gate: Promise<void> = Promise.resolve();
 
+  /** Holds every check until the returned function is called: runs started meanwhile overlap. */
+  hold(): () => void {
+    let release = () => {};
+    this.gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    return release;
+  }
+
   set(region: string, modelId: string, answer: ScriptedAnswer): this {
     this.answers.set(`${region}#${modelId}`, answer);
     return this;
