@@ -1,4 +1,5 @@
 import type { FailureKind } from '../grants/types.ts';
+import { NETWORK_ERROR_CODES } from './network-errors.ts';
 
 export type ClassifiedError =
   | { type: 'not-found'; message: string }
@@ -19,15 +20,7 @@ const TIMEOUT = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
+const NETWORK_CODES = new Set(NETWORK_ERROR_CODES);
 
 interface SdkLikeError {
   name?: unknown;

@@ -1,4 +1,4 @@
-import type { PairRecord } from '../grants/pair-record.ts';
+import { type PairRecord, pairKey } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { PairView, RunSummary } from '../monitor/run-summary.ts';
 import { formatTime, renderSubject } from '../notify/render-alert.ts';
@@ -8,9 +8,9 @@ import { renderTable } from './render-table.ts';
 export function renderRun(summary: RunSummary): string {
   const regions = new Set(summary.pairs.map((pair) => pair.region));
   const models = new Set(summary.pairs.map((pair) => pair.modelId));
-  const failureByPair = new Map(summary.failures.map((f) => [`${f.region}#${f.modelId}`, f]));
+  const failureByPair = new Map(summary.failures.map((f) => [pairKey(f), f]));
   const rows = [...summary.pairs].sort(byRegionThenModel).map((pair) => {
-    const failure = failureByPair.get(`${pair.region}#${pair.modelId}`);
+    const failure = failureByPair.get(pairKey(pair));
     return [
       pair.region,
       pair.modelId,

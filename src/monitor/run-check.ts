@@ -124,18 +124,19 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   }
   await deps.store.flush();
 
+  const pairs = outcomes.map((outcome) => pairView(outcome, stored.get(pairKey(outcome))));
   return {
     account: deps.account,
     startedAt: observedAt,
     durationMs: Math.round(performance.now() - startedAt),
     checks: targets.length,
-    states: countStates(outcomes),
+    states: countStates(pairs),
     transitions,
     notifications,
     failures: outcomes.flatMap(failureView),
     conflicts,
     skippedItems: loaded.skipped,
-    pairs: outcomes.map((outcome) => pairView(outcome, stored.get(pairKey(outcome)))),
+    pairs,
   };
 }
 
@@ -202,13 +203,11 @@ function observedState(
   };
 }
 
-function countStates(outcomes: CheckOutcome[]): Record<PairStatus, number> {
+function countStates(pairs: readonly PairView[]): Record<PairStatus, number> {
   const counts = Object.fromEntries(
     [...GRANT_STATES, 'UNKNOWN'].map((state) => [state, 0]),
   ) as Record<PairStatus, number>;
-  for (const outcome of outcomes) {
-    counts[outcome.ok ? deriveGrantState(outcome) : 'UNKNOWN'] += 1;
-  }
+  for (const pair of pairs) counts[pair.state] += 1;
   return counts;
 }
 

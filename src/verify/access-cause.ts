@@ -3,6 +3,7 @@
  * The messages matched here are Bedrock's own (see bedrock-facts.md, section 3); the fragments are
  * the stable parts of each, lower-cased and with curly apostrophes made straight.
  */
+import { NETWORK_ERROR_CODES } from '../bedrock/network-errors.ts';
 
 export const ACCESS_CAUSES = [
   'iam-policy',
@@ -170,17 +171,7 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
-const NETWORK_CODES = [
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-];
+const NETWORK_CODES = NETWORK_ERROR_CODES;
 const NETWORK_MESSAGE = new RegExp(`\\b(${NETWORK_CODES.join('|')})\\b|socket hang up`, 'i');
 const TRANSIENT_STATUSES = new Set([408, 424, 429]);
 
