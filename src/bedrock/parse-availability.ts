@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { RawAvailability } from '../grants/types.ts';
+import * as z from '../validation/zod-mini.ts';
 
 // The SDK's REST-JSON deserializer does not check required members or enum values: a 200
 // with missing or unknown fields arrives as undefined or as any string. Anything outside the
@@ -7,7 +7,7 @@ import type { RawAvailability } from '../grants/types.ts';
 const availabilityAnswer = z.object({
   agreementAvailability: z.object({
     status: z.enum(['AVAILABLE', 'PENDING', 'NOT_AVAILABLE', 'ERROR']),
-    errorMessage: z.string().optional(),
+    errorMessage: z.optional(z.string()),
   }),
   authorizationStatus: z.enum(['AUTHORIZED', 'NOT_AUTHORIZED']),
   entitlementAvailability: z.enum(['AVAILABLE', 'NOT_AVAILABLE']),

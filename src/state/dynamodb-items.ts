@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { PairRecord } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import { STATE_TABLE_TTL_ATTRIBUTE } from './dynamodb-table.ts';
@@ -90,7 +89,7 @@ export function readStateItem(item: Record<string, unknown>): ItemReading<PairRe
       if (first !== 'outbox' || typeof index !== 'number') return issue;
       return { ...issue, path: ['outbox', entries[index]?.[0] ?? index, ...rest] };
     });
-    return { ok: false, reason: describeInvalidRecord(new z.ZodError(issues)) };
+    return { ok: false, reason: describeInvalidRecord(issues) };
   }
   const record = parsed.data;
   const misfiled = entries.find(([id], index) => record.outbox[index]?.event.eventId !== id);
@@ -129,7 +128,7 @@ export function readHistoryItem(item: Record<string, unknown>): ItemReading<Tran
   const wrongShape = describeWrongShape(item, 'history');
   if (wrongShape !== undefined) return { ok: false, reason: wrongShape };
   const parsed = transitionEventSchema.safeParse(item);
-  if (!parsed.success) return { ok: false, reason: describeInvalidRecord(parsed.error) };
+  if (!parsed.success) return { ok: false, reason: describeInvalidRecord(parsed.error.issues) };
   return { ok: true, value: parsed.data };
 }
 

@@ -105,7 +105,7 @@ export class DynamoDbStateStore implements StateStore {
     // Written as it is, an invalid record would be skipped by every later load, for good.
     if (!parsed.success) {
       throw new StateStoreError(
-        `refusing to write an invalid record of ${describePair(next)} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error)}`,
+        `refusing to write an invalid record of ${describePair(next)} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
       );
     }
     const condition: Pick<
@@ -147,7 +147,7 @@ export class DynamoDbStateStore implements StateStore {
     const parsed = transitionEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new StateStoreError(
-        `refusing to write an invalid transition event ${event.eventId} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error)}`,
+        `refusing to write an invalid transition event ${event.eventId} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
       );
     }
     // Unconditional: the key is made of the event, so a second write stores the same item.

@@ -62,7 +62,7 @@ export class FileStateStore implements StateStore {
       if (!parsed.success) {
         loaded.skipped.push({
           key: `pairs[${index}]`,
-          reason: describeInvalidRecord(parsed.error),
+          reason: describeInvalidRecord(parsed.error.issues),
         });
         return;
       }

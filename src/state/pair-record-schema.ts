@@ -1,10 +1,12 @@
-import * as z from 'zod';
 import { GRANT_STATES, TRANSITION_EVENT_SCHEMA, TRANSITION_KINDS } from '../grants/types.ts';
+import * as z from '../validation/zod-mini.ts';
 
 // Stored items are input like any other: a file edited by hand or written by an older
 // version must be recognised before the engine trusts it.
 const grantState = z.enum(GRANT_STATES);
-const nullableString = z.string().nullable();
+const nullableString = z.nullable(z.string());
+const nonEmptyString = z.string().check(z.minLength(1));
+const positiveInt = z.int().check(z.minimum(1));
 
 export const rawAvailabilitySchema = z.object({
   agreement: nullableString,
@@ -14,40 +16,59 @@ export const rawAvailabilitySchema = z.object({
   region: nullableString,
 });
 
+/** VerificationResult (src/grants/types.ts), field for field. */
+export const verificationResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), via: z.string(), latencyMs: z.number() }),
+  z.object({
+    ok: z.literal(false),
+    via: z.string(),
+    cause: z.string(),
+    category: z.string(),
+    lasting: z.boolean(),
+    explanation: z.string(),
+    nextStep: z.string(),
+    errorName: nullableString,
+    message: z.string(),
+  }),
+]);
+
 export const transitionEventSchema = z.object({
   schema: z.literal(TRANSITION_EVENT_SCHEMA),
-  eventId: z.string().min(1),
+  eventId: nonEmptyString,
   kind: z.enum(TRANSITION_KINDS),
-  account: z.string().min(1),
-  modelId: z.string().min(1),
-  region: z.string().min(1),
-  from: grantState.nullable(),
+  account: nonEmptyString,
+  modelId: nonEmptyString,
+  region: nonEmptyString,
+  from: z.nullable(grantState),
   to: grantState,
   observedAt: z.iso.datetime(),
-  previousSince: z.iso.datetime().nullable(),
+  previousSince: z.nullable(z.iso.datetime()),
   raw: rawAvailabilitySchema,
+  // Declared, or parsing strips it: an outbox entry read back would lose it, and the
+  // notification a later run publishes for it would lack the verification line.
+  verification: z.optional(verificationResultSchema),
 });
 
 export const pairRecordSchema = z.object({
-  account: z.string().min(1),
-  region: z.string().min(1),
-  modelId: z.string().min(1),
+  account: nonEmptyString,
+  region: nonEmptyString,
+  modelId: nonEmptyString,
   state: grantState,
   since: z.iso.datetime(),
   raw: rawAvailabilitySchema,
   notFound: nullableString,
-  pendingRevocation: z
-    .object({ count: z.int().min(1), state: grantState, firstObservedAt: z.iso.datetime() })
-    .nullable(),
-  version: z.int().min(1),
+  pendingRevocation: z.nullable(
+    z.object({ count: positiveInt, state: grantState, firstObservedAt: z.iso.datetime() }),
+  ),
+  version: positiveInt,
   outbox: z.array(
     z.object({ event: transitionEventSchema, publish: z.boolean(), claimedAt: z.iso.datetime() }),
   ),
 });
 
 /** Why a stored item is not a usable pair record, in one line. */
-export function describeInvalidRecord(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`)
-    .join('; ');
+export function describeInvalidRecord(
+  issues: readonly Pick<z.core.$ZodIssue, 'path' | 'message'>[],
+): string {
+  return issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`).join('; ');
 }
