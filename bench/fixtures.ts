@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseWatchedModels } from '../src/config/load-config.ts';
-import { resolveTargets, type WatchedConfig } from '../src/config/schema.ts';
+import { resolveTargets, type WatchedConfig } from '../src/config/watched-config.ts';
 import type { CheckTarget } from '../src/grants/types.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');

@@ -8,7 +8,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createBedrockAvailabilitySource } from '../src/bedrock/availability-source.ts';
 import { createBedrockClientCache } from '../src/bedrock/bedrock-clients.ts';
 import { topicRegion } from '../src/config/handler-environment.ts';
-import type { WatchedConfig } from '../src/config/schema.ts';
+import type { WatchedConfig } from '../src/config/watched-config.ts';
 import { runCheck } from '../src/monitor/run-check.ts';
 import { createSnsNotifier } from '../src/notify/sns-notifier.ts';
 import { type DynamoDbOperation, DynamoDbStateStore } from '../src/state/dynamodb-state-store.ts';

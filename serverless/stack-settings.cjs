@@ -15,6 +15,12 @@ const LOG_RETENTION_DAYS = [
 ];
 
 const UNIT_SECONDS = { minute: 60, hour: 3_600, day: 86_400 };
+
+// A KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id>, the id a UUID, or mrk-
+// and 32 hex digits for a multi-Region key (AWS KMS Developer Guide, "Key identifiers").
+const KMS_KEY_ARN =
+  /^arn:aws(-[a-z]+)*:kms:([a-z]{2}(-[a-z]+)+-\d+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const KMS_ALIAS_ARN = /^arn:aws(-[a-z]+)*:kms:[^:]*:[^:]*:alias\//;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 
 // The "no successful run" alarm looks at three schedule periods. CloudWatch caps an alarm's
@@ -63,8 +69,44 @@ function schedulePeriodSeconds(schedule) {
   return { seconds };
 }
 
-/** Checks the raw parameter values; returns the typed settings or throws every problem at once. */
-function checkStackSettings(raw) {
+/**
+ * The problem with an alertTopicKmsKeyArn value, or undefined when it is empty (the stack makes
+ * a key of its own) or a key ARN usable in `region` (the stack's; unknown: not compared).
+ */
+function alertTopicKmsKeyArnProblem(arn, region) {
+  if (arn === '') return undefined;
+  const shape = 'arn:aws:kms:<region>:<12-digit account>:key/<key id>';
+  if (KMS_ALIAS_ARN.test(arn) || arn.startsWith('alias/')) {
+    return (
+      `alertTopicKmsKeyArn must be the ARN of the key itself (${shape}), not an alias, got ` +
+      `${JSON.stringify(arn)}: the function's IAM statement for kms:GenerateDataKey and ` +
+      'kms:Decrypt must name the key, and an alias ARN in it does not grant the use of the key ' +
+      'behind it. `aws kms describe-key --key-id <alias>` prints the key ARN (KeyMetadata.Arn)'
+    );
+  }
+  const match = KMS_KEY_ARN.exec(arn);
+  if (!match) {
+    return (
+      `alertTopicKmsKeyArn must be empty (the stack creates a key) or a KMS key ARN, ${shape}, ` +
+      `the key id a UUID or mrk-<32 hex digits>, got ${JSON.stringify(arn)}`
+    );
+  }
+  if (region !== undefined && match[2] !== region) {
+    return (
+      `alertTopicKmsKeyArn ${JSON.stringify(arn)} names a key in ${match[2]}, but the stack ` +
+      `deploys to ${region}: ` +
+      'SNS encrypts a topic with a KMS key of its own region (for a multi-Region key, give the ' +
+      `ARN of its replica in ${region})`
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Checks the raw parameter values; returns the typed settings or throws every problem at once.
+ * `context.region`, the stack's region, is compared with the region of alertTopicKmsKeyArn.
+ */
+function checkStackSettings(raw, context = {}) {
   const problems = [];
   const text = (name) => (raw[name] === undefined || raw[name] === null ? '' : String(raw[name]));
 
@@ -111,6 +153,10 @@ function checkStackSettings(raw) {
     );
   }
 
+  const alertTopicKmsKeyArn = text('alertTopicKmsKeyArn').trim();
+  const keyProblem = alertTopicKmsKeyArnProblem(alertTopicKmsKeyArn, context.region);
+  if (keyProblem) problems.push(keyProblem);
+
   if (problems.length > 0) throw new StackSettingsError(problems);
   return {
     schedule,
@@ -121,16 +167,22 @@ function checkStackSettings(raw) {
     logRetentionDays,
     // A Lambda environment value is a string.
     historyTtlDays: String(historyTtlDays),
+    alertTopicKmsKeyArn,
   };
 }
 
-/** The variable source: `${file(./serverless/stack-settings.cjs)}` reads custom.parameters. */
+/**
+ * The variable source: `${file(./serverless/stack-settings.cjs)}` reads custom.parameters, and
+ * provider.region for the KMS key's region.
+ */
 async function resolveStackSettings({ resolveConfigurationProperty }) {
   const raw = (await resolveConfigurationProperty(['custom', 'parameters'])) ?? {};
-  return checkStackSettings(raw);
+  const region = await resolveConfigurationProperty(['provider', 'region']);
+  return checkStackSettings(raw, { region: typeof region === 'string' ? region : undefined });
 }
 
 module.exports = resolveStackSettings;
 module.exports.checkStackSettings = checkStackSettings;
 module.exports.schedulePeriodSeconds = schedulePeriodSeconds;
+module.exports.alertTopicKmsKeyArnProblem = alertTopicKmsKeyArnProblem;
 module.exports.LOG_RETENTION_DAYS = LOG_RETENTION_DAYS;

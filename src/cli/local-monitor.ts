@@ -2,7 +2,7 @@ import type { BedrockClientConfig } from '@aws-sdk/client-bedrock';
 import { createBedrockAvailabilitySource } from '../bedrock/availability-source.ts';
 import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
 import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
-import type { WatchedConfig } from '../config/schema.ts';
+import type { WatchedConfig } from '../config/watched-config.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { MonitorDeps } from '../monitor/run-check.ts';
 import { FileStateStore } from '../state/file-state-store.ts';

@@ -1,17 +1,16 @@
-import bundledText from '../../config/watched-models.yml';
-import { ConfigError } from '../errors.ts';
-import { loadWatchedModels, parseWatchedModels } from './load-config.ts';
-import type { WatchedConfig } from './schema.ts';
+import bundledConfig from '../../config/watched-models.yml';
+import type { WatchedConfig } from './watched-config.ts';
 
 /**
- * The watched models of the Lambda: the file named by WATCHED_MODELS_FILE, or else the
- * config/watched-models.yml that was bundled into the function at package time.
+ * The watched models of the Lambda: the file named by WATCHED_MODELS_FILE, or else
+ * config/watched-models.yml as validated at package time and bundled as data.
  */
 export async function loadLambdaConfig(
   watchedModelsFile: string | undefined,
 ): Promise<WatchedConfig> {
-  if (watchedModelsFile !== undefined) return loadWatchedModels(watchedModelsFile);
-  const parsed = parseWatchedModels(bundledText, 'config/watched-models.yml (bundled)');
-  if (!parsed.ok) throw new ConfigError(parsed.problems);
-  return parsed.config;
+  if (watchedModelsFile === undefined) return bundledConfig;
+  // Only a function that replaces its config loads the YAML parser and the validator: a
+  // separate chunk of the bundle, left out of the cold start of every other function.
+  const { loadWatchedModels } = await import('./load-config.ts');
+  return loadWatchedModels(watchedModelsFile);
 }

@@ -5,9 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Document, YAMLError, Node as YamlNode } from 'yaml';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import * as z from 'zod';
 import { ConfigError, type ConfigProblem, formatProblems } from '../errors.ts';
-import { closestMatch, type WatchedConfig, WatchedConfigSchema } from './schema.ts';
+import * as z from '../validation/zod-mini.ts';
+import { closestMatch, WatchedConfigSchema } from './schema.ts';
+import type { WatchedConfig } from './watched-config.ts';
 
 export type { ConfigProblem };
 export { formatProblems };
@@ -207,17 +208,19 @@ function allowedKeysAt(path: Path): string[] {
   let schema: unknown = WatchedConfigSchema;
   for (const segment of path) {
     const inner = unwrap(schema);
-    if (inner instanceof z.ZodObject) schema = inner.shape[String(segment)];
-    else if (inner instanceof z.ZodArray) schema = inner.element;
+    if (inner instanceof z.ZodMiniObject) schema = inner.shape[String(segment)];
+    else if (inner instanceof z.ZodMiniArray) schema = inner.def.element;
     else return [];
   }
   const inner = unwrap(schema);
-  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+  return inner instanceof z.ZodMiniObject ? Object.keys(inner.shape) : [];
 }
 
 function unwrap(schema: unknown): unknown {
   let inner = schema;
-  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap();
+  while (inner instanceof z.ZodMiniOptional || inner instanceof z.ZodMiniDefault) {
+    inner = inner.def.innerType;
+  }
   return inner;
 }
 

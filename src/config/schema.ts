@@ -3,9 +3,9 @@
  * Every message here is written for the person editing the YAML file; load-config.ts adds the
  * file, line and column. The same schema generates config/watched-models.schema.json.
  */
-import * as z from 'zod';
-import type { CheckTarget, TransitionKind } from '../grants/types.ts';
+import type { TransitionKind } from '../grants/types.ts';
 import { TRANSITION_KINDS } from '../grants/types.ts';
+import * as z from '../validation/zod-mini.ts';
 import { BEDROCK_REGIONS } from './bedrock-regions.ts';
 
 export const DEFAULT_NOTIFY: readonly TransitionKind[] = ['ready', 'revoked', 'failed', 'blocked'];
@@ -140,7 +140,7 @@ function refineUnique(field: string | undefined, message: (key: string) => strin
         : undefined;
   const inner = field === undefined ? [] : [field];
   return [
-    (list: unknown, ctx: z.RefinementCtx) => {
+    (list: unknown, ctx: z.core.$RefinementCtx) => {
       if (!Array.isArray(list)) return;
       const firstIndex = new Map<string, number>();
       list.forEach((entry, index) => {
@@ -178,11 +178,17 @@ const regionList = (description: string) =>
         return `"regions" must be a list of region names, like [us-east-1, us-west-2]; found ${describeValue(issue.input)}.`;
       },
     })
-    .min(1, { error: '"regions" is empty; name at least one region, like [us-east-1].' })
-    .superRefine(
-      ...refineUnique(undefined, (region) => `"${region}" is listed twice in "regions".`),
+    .check(
+      z.minLength(1, { error: '"regions" is empty; name at least one region, like [us-east-1].' }),
+      z.superRefine(
+        ...refineUnique(undefined, (region) => `"${region}" is listed twice in "regions".`),
+      ),
     )
-    .meta({ description, uniqueItems: true, examples: [['us-east-1', 'us-west-2']] });
+    .register(z.globalRegistry, {
+      description,
+      uniqueItems: true,
+      examples: [['us-east-1', 'us-west-2']],
+    });
 
 const ModelIdSchema = z
   .string({
@@ -191,8 +197,8 @@ const ModelIdSchema = z
         ? `This model entry has no "id"; add one, like "id: ${EXAMPLE_MODEL}".`
         : `"id" must be a Bedrock model id like ${EXAMPLE_MODEL}, not ${describeValue(issue.input)}.`,
   })
-  .regex(MODEL_ID_PATTERN, { error: (issue) => modelIdMessage(String(issue.input)) })
-  .meta({
+  .check(z.regex(MODEL_ID_PATTERN, { error: (issue) => modelIdMessage(String(issue.input)) }))
+  .register(z.globalRegistry, {
     description:
       'Bedrock foundation model id, provider.model-name. Not an ARN and not a cross-region inference profile id (us., eu., apac., global., ...): watch the model itself.',
     examples: [
@@ -216,10 +222,12 @@ const VerifySchema = z
             error:
               '"inferenceProfile" must be an inference profile id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.',
           })
-          .regex(PROFILE_ID_PATTERN, {
-            error: (issue) =>
-              `"${String(issue.input)}" is not a cross-region inference profile id; expected a prefix (${INFERENCE_PROFILE_PREFIXES.join(', ')}) and a model id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.`,
-          }),
+          .check(
+            z.regex(PROFILE_ID_PATTERN, {
+              error: (issue) =>
+                `"${String(issue.input)}" is not a cross-region inference profile id; expected a prefix (${INFERENCE_PROFILE_PREFIXES.join(', ')}) and a model id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.`,
+            }),
+          ),
       }),
     ],
     {
@@ -235,7 +243,7 @@ const VerifySchema = z
       },
     },
   )
-  .meta({
+  .register(z.globalRegistry, {
     description:
       "Opt-in: when the model becomes ENABLED, make one 1-token Converse call (through the model id, or the given inference profile) to confirm it can really be invoked. Billed (a fraction of a cent); for a third-party model a first invocation starts the AWS Marketplace subscription and accepts the provider's terms.",
   });
@@ -244,10 +252,12 @@ const ModelSchema = z
   .strictObject(
     {
       id: ModelIdSchema,
-      regions: regionList(
-        'Regions to check this model in, replacing the top-level "regions" for this model only.',
-      ).optional(),
-      verify: VerifySchema.optional(),
+      regions: z.optional(
+        regionList(
+          'Regions to check this model in, replacing the top-level "regions" for this model only.',
+        ),
+      ),
+      verify: z.optional(VerifySchema),
     },
     {
       error: (issue) => {
@@ -258,18 +268,23 @@ const ModelSchema = z
       },
     },
   )
-  .superRefine((model, context) => {
-    const profile = typeof model.verify === 'object' ? model.verify.inferenceProfile : undefined;
-    // A malformed profile id has its own problem already; only a well-formed one is compared.
-    if (profile === undefined || !PROFILE_ID_PATTERN.test(profile)) return;
-    if (profile.slice(profile.indexOf('.') + 1) === model.id) return;
-    context.addIssue({
-      code: 'custom',
-      path: ['verify', 'inferenceProfile'],
-      message: `The inference profile "${profile}" does not route to this model; use the profile of ${model.id}, like us.${model.id}.`,
-    });
-  })
-  .meta({ title: 'Watched model', examples: [{ id: EXAMPLE_MODEL, regions: ['us-east-1'] }] });
+  .check(
+    z.superRefine((model, context) => {
+      const profile = typeof model.verify === 'object' ? model.verify.inferenceProfile : undefined;
+      // A malformed profile id has its own problem already; only a well-formed one is compared.
+      if (profile === undefined || !PROFILE_ID_PATTERN.test(profile)) return;
+      if (profile.slice(profile.indexOf('.') + 1) === model.id) return;
+      context.addIssue({
+        code: 'custom',
+        path: ['verify', 'inferenceProfile'],
+        message: `The inference profile "${profile}" does not route to this model; use the profile of ${model.id}, like us.${model.id}.`,
+      });
+    }),
+  )
+  .register(z.globalRegistry, {
+    title: 'Watched model',
+    examples: [{ id: EXAMPLE_MODEL, regions: ['us-east-1'] }],
+  });
 
 const ModelListSchema = z
   .array(ModelSchema, {
@@ -278,32 +293,41 @@ const ModelListSchema = z
         ? `The file has no "models" key; list the models to watch, like "models: [{ id: ${EXAMPLE_MODEL} }]".`
         : `"models" must be a list of entries like "- id: ${EXAMPLE_MODEL}"; found ${describeValue(issue.input)}.`,
   })
-  .min(1, {
-    error: `"models" is empty; list at least one model to watch, like "- id: ${EXAMPLE_MODEL}".`,
-  })
-  .superRefine(
-    ...refineUnique(
-      'id',
-      (id) =>
-        `Model "${id}" is listed twice; keep one entry per model and give it all its regions.`,
+  .check(
+    z.minLength(1, {
+      error: `"models" is empty; list at least one model to watch, like "- id: ${EXAMPLE_MODEL}".`,
+    }),
+    z.superRefine(
+      ...refineUnique(
+        'id',
+        (id) =>
+          `Model "${id}" is listed twice; keep one entry per model and give it all its regions.`,
+      ),
     ),
   )
-  .meta({
+  .register(z.globalRegistry, {
     description:
       'The Bedrock foundation models to watch; each is checked in its own "regions", or else in the top-level ones.',
   });
 
 const NotifySchema = z
-  .array(z.enum(TRANSITION_KINDS, { error: (issue) => kindMessage(issue.input) }), {
-    error: (issue) =>
-      `"notify" must be a list of notification kinds, like [ready, revoked, failed]; found ${describeValue(issue.input)}.`,
-  })
-  .min(1, {
-    error: `"notify" is empty; list at least one of ${KINDS}, or remove the key for the default [ready, revoked, failed, blocked].`,
-  })
-  .superRefine(...refineUnique(undefined, (kind) => `"${kind}" is listed twice in "notify".`))
-  .default(() => [...DEFAULT_NOTIFY])
-  .meta({
+  ._default(
+    z
+      .array(z.enum(TRANSITION_KINDS, { error: (issue) => kindMessage(issue.input) }), {
+        error: (issue) =>
+          `"notify" must be a list of notification kinds, like [ready, revoked, failed]; found ${describeValue(issue.input)}.`,
+      })
+      .check(
+        z.minLength(1, {
+          error: `"notify" is empty; list at least one of ${KINDS}, or remove the key for the default [ready, revoked, failed, blocked].`,
+        }),
+        z.superRefine(
+          ...refineUnique(undefined, (kind) => `"${kind}" is listed twice in "notify".`),
+        ),
+      ),
+    () => [...DEFAULT_NOTIFY],
+  )
+  .register(z.globalRegistry, {
     description: `Transition kinds that send a notification (${KINDS}). Default: ready, revoked, failed, blocked.`,
     uniqueItems: true,
   });
@@ -312,10 +336,11 @@ const confirmRevocationMessage = (issue: { input?: unknown }) =>
   `"confirmRevocation" must be a whole number, 1 or more (default 2); found ${describeValue(issue.input)}.`;
 
 const ConfirmRevocationSchema = z
-  .int({ error: confirmRevocationMessage })
-  .min(1, { error: confirmRevocationMessage })
-  .default(DEFAULT_CONFIRM_REVOCATION)
-  .meta({
+  ._default(
+    z.int({ error: confirmRevocationMessage }).check(z.gte(1, { error: confirmRevocationMessage })),
+    DEFAULT_CONFIRM_REVOCATION,
+  )
+  .register(z.globalRegistry, {
     description:
       'How many checks in a row must see a non-ENABLED state before "revoked" is sent, so one odd answer does not page anyone. Default 2.',
   });
@@ -335,25 +360,9 @@ export const WatchedConfigSchema = z
           : undefined,
     },
   )
-  .meta({
+  .register(z.globalRegistry, {
     title: 'bedrock-access-monitor watched models',
     description:
       'Which Amazon Bedrock foundation models to watch, in which regions. Access is granted per model and per region, so each model is checked in each of its regions.',
     examples: [{ regions: ['us-east-1', 'us-west-2'], models: [{ id: EXAMPLE_MODEL }] }],
   });
-
-export type WatchedConfig = z.output<typeof WatchedConfigSchema>;
-
-/** What to invoke to verify a model (its id or a profile id), or undefined when verification is off. */
-export function verificationTarget(config: WatchedConfig, modelId: string): string | undefined {
-  const verify = config.models.find((model) => model.id === modelId)?.verify;
-  if (verify === undefined || verify === false) return undefined;
-  return verify === true ? modelId : verify.inferenceProfile;
-}
-
-/** Every (region, model) pair to check: each model in its own regions or the defaults, in config order. */
-export function resolveTargets(config: WatchedConfig): CheckTarget[] {
-  return config.models.flatMap((model) =>
-    (model.regions ?? config.regions).map((region) => ({ region, modelId: model.id })),
-  );
-}

@@ -1,18 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createBedrockAvailabilitySource } from '../bedrock/availability-source.ts';
 import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
-import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
-import type { WatchedConfig } from '../config/schema.ts';
+import type { WatchedConfig } from '../config/watched-config.ts';
 import { EnvironmentError } from '../errors.ts';
 import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
-import { createSnsNotifier } from '../notify/sns-notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
-import { createConverseVerifier } from '../verify/converse-verifier.ts';
+import { lazyConverseVerifier, lazySnsNotifier } from './lazy-delivery.ts';
 import { type MetricsSink, recordRunMetrics, summaryLogFields } from './run-telemetry.ts';
 
 /** The parts of the Lambda context the monitor reads. */
@@ -53,12 +50,13 @@ export function createMonitorHandler({
     tableName: environment.stateTableName,
     historyTtlDays: environment.historyTtlDays,
   });
-  const notifier = createSnsNotifier({
-    client: new SNSClient({ region: topicRegion(environment.alertTopicArn) }),
+  // Both are loaded by the first run that publishes or verifies (lazy-delivery.ts).
+  const notifier = lazySnsNotifier({
     topicArn: environment.alertTopicArn,
+    region: topicRegion(environment.alertTopicArn),
   });
   // Only called for models whose config entry has `verify`, and only when they become ENABLED.
-  const verifier = createConverseVerifier(createRuntimeClientCache({ requestTimeoutMs: 10_000 }));
+  const verifier = lazyConverseVerifier({ requestTimeoutMs: 10_000 });
   let config: Promise<WatchedConfig> | undefined;
 
   return async (_event, context) => {

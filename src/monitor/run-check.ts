@@ -1,5 +1,9 @@
 import type { AvailabilitySource } from '../bedrock/availability-source.ts';
-import { resolveTargets, verificationTarget, type WatchedConfig } from '../config/schema.ts';
+import {
+  resolveTargets,
+  verificationTarget,
+  type WatchedConfig,
+} from '../config/watched-config.ts';
 import { applyVerification } from '../grants/apply-verification.ts';
 import { type Decision, type DecisionRules, decideNext } from '../grants/decide-next.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';

@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { NotificationError } from '../errors.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { Notifier } from './notifier.ts';
@@ -28,6 +28,11 @@ export function createSnsNotifier({ client, topicArn }: SnsNotifierOptions): Not
       }
     },
   };
+}
+
+/** A notifier with a client of its own, in the topic's region (the Lambda's, created once). */
+export function createTopicNotifier(topicArn: string, region: string): Notifier {
+  return createSnsNotifier({ client: new SNSClient({ region }), topicArn });
 }
 
 function describeError(error: unknown): string {

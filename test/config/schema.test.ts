@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { BEDROCK_REGIONS, isBedrockRegion } from '../../src/config/bedrock-regions.ts';
 import { parseWatchedModels } from '../../src/config/load-config.ts';
+import { INFERENCE_PROFILE_PREFIXES, WatchedConfigSchema } from '../../src/config/schema.ts';
 import {
-  INFERENCE_PROFILE_PREFIXES,
   resolveTargets,
   verificationTarget,
   type WatchedConfig,
-  WatchedConfigSchema,
-} from '../../src/config/schema.ts';
+} from '../../src/config/watched-config.ts';
 
 const SHIPPED = new URL('../../config/watched-models.yml', import.meta.url);
 

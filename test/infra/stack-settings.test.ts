@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { REPO_ROOT } from './support/serverless-package.ts';
 
 interface StackSettings {
   schedule: string;
@@ -9,12 +13,15 @@ interface StackSettings {
   slackChannelId: string;
   logRetentionDays: number;
   historyTtlDays: string;
+  alertTopicKmsKeyArn: string;
 }
 
 // serverless/stack-settings.cjs is a Serverless variable source (CommonJS, no build step).
 const { checkStackSettings } = createRequire(import.meta.url)(
   '../../serverless/stack-settings.cjs',
-) as { checkStackSettings(raw: Record<string, unknown>): StackSettings };
+) as {
+  checkStackSettings(raw: Record<string, unknown>, context?: { region?: string }): StackSettings;
+};
 
 // serverless.yml's params.default, as custom.parameters hands them over.
 const DEFAULTS = {
@@ -24,11 +31,13 @@ const DEFAULTS = {
   slackChannelId: '',
   logRetentionDays: 30,
   historyTtlDays: 90,
+  alertTopicKmsKeyArn: '',
 };
+const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-const problemsWith = (change: Record<string, unknown>): string => {
+const problemsWith = (change: Record<string, unknown>, region?: string): string => {
   try {
-    checkStackSettings({ ...DEFAULTS, ...change });
+    checkStackSettings({ ...DEFAULTS, ...change }, { region });
   } catch (error) {
     return (error as Error).message;
   }
@@ -45,6 +54,7 @@ describe('stack parameters', () => {
       slackChannelId: '',
       logRetentionDays: 30,
       historyTtlDays: '90',
+      alertTopicKmsKeyArn: '',
     });
   });
 
@@ -97,6 +107,74 @@ describe('stack parameters', () => {
     expect(problemsWith({ historyTtlDays: '1.5' })).toContain('historyTtlDays must be');
     expect(problemsWith({ historyTtlDays: '0' })).toContain('historyTtlDays must be');
     expect(problemsWith({ alertEmail: 'not-an-address' })).toContain('alertEmail must be');
+  });
+
+  it('take a KMS key ARN for the alert topic, in the stack region when it is known', () => {
+    const multiRegion =
+      'arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    const govCloud =
+      'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    for (const [arn, region] of [
+      [KEY_ARN, 'us-east-1'],
+      [` ${KEY_ARN} `, 'us-east-1'],
+      [multiRegion, 'us-east-1'],
+      [govCloud, 'us-gov-west-1'],
+      [KEY_ARN, undefined],
+    ] as const) {
+      expect(
+        checkStackSettings({ ...DEFAULTS, alertTopicKmsKeyArn: arn }, { region })
+          .alertTopicKmsKeyArn,
+      ).toBe(arn.trim());
+    }
+  });
+
+  it('refuse an alias for the alert topic key, saying why', () => {
+    for (const alias of [
+      'arn:aws:kms:us-east-1:111122223333:alias/shared-alerts',
+      'alias/aws/sns',
+      'alias/shared-alerts',
+    ]) {
+      const message = problemsWith({ alertTopicKmsKeyArn: alias }, 'us-east-1');
+      expect(message).toContain('alertTopicKmsKeyArn must be the ARN of the key itself');
+      expect(message).toContain('not an alias');
+      expect(message).toContain('does not grant the use of the key behind it');
+    }
+  });
+
+  it('refuse anything else that is not a key ARN of the stack region', () => {
+    for (const value of [
+      'garbage',
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws:kms:us-east-1:11112222333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws:kms:us-east-1:111122223333:key/not-a-key-id',
+      'arn:aws:kms:us-east-1:111122223333:key/1234ABCD-12AB-34CD-56EF-1234567890AB',
+      'arn:aws:sns:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      `${KEY_ARN}/extra`,
+    ]) {
+      expect(problemsWith({ alertTopicKmsKeyArn: value }, 'us-east-1'), value).toContain(
+        'alertTopicKmsKeyArn must be empty (the stack creates a key) or a KMS key ARN',
+      );
+    }
+    expect(problemsWith({ alertTopicKmsKeyArn: KEY_ARN }, 'eu-west-1')).toContain(
+      `alertTopicKmsKeyArn ${JSON.stringify(KEY_ARN)} names a key in us-east-1, but the stack deploys to eu-west-1`,
+    );
+  });
+
+  it('are the ones serverless.yml declares, each documented in the README parameter table', () => {
+    const stack = parseYaml(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
+      params: { default: Record<string, unknown> };
+      custom: { parameters: Record<string, unknown> };
+    };
+    expect(stack.params.default).toEqual(DEFAULTS);
+    expect(Object.keys(stack.custom.parameters).sort()).toEqual(Object.keys(DEFAULTS).sort());
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const tableRows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    for (const name of Object.keys(DEFAULTS)) {
+      expect(
+        tableRows.some((row) => row.split('|')[1]?.includes(`\`${name}\``)),
+        name,
+      ).toBe(true);
+    }
   });
 
   it('name every problem at once', () => {

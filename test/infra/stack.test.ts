@@ -1,9 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { METRIC, summaryLogFields } from '../../src/lambda/run-telemetry.ts';
 import type { RunSummary } from '../../src/monitor/run-summary.ts';
 import { DYNAMODB_STATE_STORE_ACTIONS } from '../../src/state/dynamodb-state-store.ts';
@@ -21,6 +29,8 @@ import {
   createdResources,
   iamStatements,
   readTemplate,
+  referencedLogicalIds,
+  resolveConditions,
   resource,
   resourcePolicyStatements,
   resourcesOfType,
@@ -34,8 +44,9 @@ import {
 } from './support/serverless-package.ts';
 import { readZipEntries, type ZipEntry } from './support/zip-archive.ts';
 
-// Three `serverless package` runs, in parallel, each in its own copy of the project:
-// the defaults, every parameter set with verified models, and a broken config/watched-models.yml.
+// `serverless package` runs, in parallel, each in its own copy of the project: the defaults,
+// every parameter set with verified models, a broken config/watched-models.yml, a shared KMS key
+// for the topic (alertTopicKmsKeyArn), and three unusable values of that parameter.
 const CONFIGURED_PARAMS = {
   schedule: 'rate(10 minutes)',
   alertEmail: 'ops@example.com',
@@ -43,6 +54,14 @@ const CONFIGURED_PARAMS = {
   slackChannelId: 'C0123ABCD',
   logRetentionDays: '14',
   historyTtlDays: '30',
+};
+// A key in the stack's region (us-east-1, the default), as `aws kms describe-key` prints it.
+const SHARED_KEY_ARN =
+  'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const BAD_KEY_ARNS = {
+  alias: 'arn:aws:kms:us-east-1:111122223333:alias/shared-alerts',
+  garbage: 'my-key',
+  otherRegion: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
 };
 const BROKEN_CONFIG = 'regions: [us-east-1]\nmodels:\n  - id: 42\n';
 const VERIFIED_CONFIG = `regions: [us-east-1, us-west-2]
@@ -62,23 +81,37 @@ let projects: string[] = [];
 let defaults: PackageRun;
 let configured: PackageRun;
 let broken: PackageRun;
+let sharedKey: PackageRun;
+let badKeys: Record<keyof typeof BAD_KEY_ARNS, PackageRun>;
 let template: CfnTemplate;
 let configuredTemplate: CfnTemplate;
+let sharedKeyTemplate: CfnTemplate;
 
 beforeAll(async () => {
-  projects = [copyProject(), copyProject(), copyProject()];
-  const [defaultDir, configuredDir, brokenDir] = projects as [string, string, string];
+  projects = Array.from({ length: 7 }, () => copyProject());
+  const [defaultDir, configuredDir, brokenDir, sharedKeyDir, aliasDir, garbageDir, otherRegionDir] =
+    projects as [string, string, string, string, string, string, string];
   writeFileSync(join(brokenDir, 'config', 'watched-models.yml'), BROKEN_CONFIG);
   writeFileSync(join(configuredDir, 'config', 'watched-models.yml'), VERIFIED_CONFIG);
-  [defaults, configured, broken] = await Promise.all([
+  let alias: PackageRun;
+  let garbage: PackageRun;
+  let otherRegion: PackageRun;
+  [defaults, configured, broken, sharedKey, alias, garbage, otherRegion] = await Promise.all([
     packageStack(defaultDir),
     packageStack(configuredDir, CONFIGURED_PARAMS),
     packageStack(brokenDir),
+    packageStack(sharedKeyDir, { alertTopicKmsKeyArn: SHARED_KEY_ARN }),
+    packageStack(aliasDir, { alertTopicKmsKeyArn: BAD_KEY_ARNS.alias }),
+    packageStack(garbageDir, { alertTopicKmsKeyArn: BAD_KEY_ARNS.garbage }),
+    packageStack(otherRegionDir, { alertTopicKmsKeyArn: BAD_KEY_ARNS.otherRegion }),
   ]);
-  if (defaults.code !== 0) throw new Error(`serverless package failed:\n${defaults.output}`);
-  if (configured.code !== 0) throw new Error(`serverless package failed:\n${configured.output}`);
+  badKeys = { alias, garbage, otherRegion };
+  for (const run of [defaults, configured, sharedKey]) {
+    if (run.code !== 0) throw new Error(`serverless package failed:\n${run.output}`);
+  }
   template = readTemplate(defaults.outDir);
   configuredTemplate = readTemplate(configured.outDir);
+  sharedKeyTemplate = readTemplate(sharedKey.outDir);
 }, 180_000);
 
 afterAll(() => {
@@ -185,7 +218,10 @@ describe('the state table', () => {
 
 describe('the alert topic', () => {
   it('is encrypted with a key of its own, rotated yearly, behind an alias', () => {
-    expect(props(template, 'AlertTopic').KmsMasterKeyId).toEqual({
+    expect(conditionHolds(template, 'CreateAlertTopicKey')).toBe(true);
+    const created = createdResources(template).map(([id]) => id);
+    expect(created).toEqual(expect.arrayContaining(['AlertTopicKey', 'AlertTopicKeyAlias']));
+    expect(resolveConditions(template, props(template, 'AlertTopic').KmsMasterKeyId)).toEqual({
       'Fn::GetAtt': ['AlertTopicKey', 'Arn'],
     });
     expect(props(template, 'AlertTopicKey')).toMatchObject({
@@ -261,6 +297,121 @@ describe('the alert topic', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
+  });
+});
+
+describe('the alert topic with a shared key (alertTopicKmsKeyArn)', () => {
+  const kmsStatements = (t: CfnTemplate) =>
+    iamStatements(t).filter(({ statement }) =>
+      asList(statement.Action).some((action) => action.startsWith('kms:')),
+    );
+
+  it('creates no KMS key and no alias', () => {
+    expect(conditionHolds(sharedKeyTemplate, 'CreateAlertTopicKey')).toBe(false);
+    const createdTypes = createdResources(sharedKeyTemplate).map(([, r]) => r.Type);
+    expect(createdTypes).not.toContain('AWS::KMS::Key');
+    expect(createdTypes).not.toContain('AWS::KMS::Alias');
+    // Both stay in the template behind the condition, which the defaults turn on.
+    for (const t of [template, sharedKeyTemplate]) {
+      for (const [id] of [
+        ...resourcesOfType(t, 'AWS::KMS::Key'),
+        ...resourcesOfType(t, 'AWS::KMS::Alias'),
+      ]) {
+        expect(resource(t, id).Condition, id).toBe('CreateAlertTopicKey');
+      }
+    }
+  });
+
+  it('encrypts the topic with exactly that key', () => {
+    const keyId = props(sharedKeyTemplate, 'AlertTopic').KmsMasterKeyId;
+    expect(resolveConditions(sharedKeyTemplate, keyId)).toBe(SHARED_KEY_ARN);
+  });
+
+  it('lets the function use exactly that key, and no other', () => {
+    const statements = kmsStatements(sharedKeyTemplate);
+    expect(statements.map(({ owner }) => owner)).toEqual(['IamRoleLambdaExecution']);
+    expect(resolveConditions(sharedKeyTemplate, statements[0]?.statement)).toEqual({
+      Sid: 'EncryptAlerts',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: [SHARED_KEY_ARN],
+    });
+  });
+
+  it('names exactly one key in the function role in both modes (least privilege)', () => {
+    for (const [t, key] of [
+      [template, { 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] }],
+      [sharedKeyTemplate, SHARED_KEY_ARN],
+    ] as const) {
+      const statements = kmsStatements(t).map(({ statement }) => resolveConditions(t, statement));
+      expect(statements).toHaveLength(1);
+      expect((statements[0] as { Resource: unknown }).Resource).toEqual([key]);
+    }
+  });
+
+  it('leaves the rest of the stack as it is: topic policy, alarms, subscriptions', () => {
+    const withoutKey = (t: CfnTemplate) =>
+      createdResources(t)
+        .map(([id, r]) => [id, r.Type])
+        .filter(([, type]) => !type?.startsWith('AWS::KMS::'));
+    expect(withoutKey(sharedKeyTemplate)).toEqual(withoutKey(template));
+    expect(props(sharedKeyTemplate, 'AlertTopicPolicy')).toEqual(
+      props(template, 'AlertTopicPolicy'),
+    );
+    for (const [id] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
+      expect(props(sharedKeyTemplate, id), id).toEqual(props(template, id));
+    }
+  });
+
+  it.each([
+    ['the defaults', () => template],
+    ['all parameters set', () => configuredTemplate],
+    ['a shared key', () => sharedKeyTemplate],
+  ])('refers, with %s, only to resources CloudFormation creates', (_name, get) => {
+    const t = get();
+    const created = new Set(createdResources(t).map(([id]) => id));
+    const dangling = createdResources(t).flatMap(([id, r]) =>
+      [...referencedLogicalIds(resolveConditions(t, r.Properties)), ...asList(r.DependsOn)]
+        .filter((target) => !created.has(target))
+        .map((target) => `${id} -> ${target}`),
+    );
+    for (const [name, output] of Object.entries(t.Outputs ?? {})) {
+      for (const target of referencedLogicalIds(resolveConditions(t, output.Value))) {
+        if (!created.has(target)) dangling.push(`Outputs.${name} -> ${target}`);
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an alias ARN',
+      'alias',
+      /alertTopicKmsKeyArn must be the ARN of the key itself.*not an alias/,
+    ],
+    [
+      'garbage',
+      'garbage',
+      /alertTopicKmsKeyArn must be empty \(the stack creates a key\) or a KMS key ARN/,
+    ],
+    [
+      'a key in another region',
+      'otherRegion',
+      /alertTopicKmsKeyArn ".+" names a key in eu-west-1, but the stack deploys to us-east-1/,
+    ],
+  ] as const)('stops packaging, naming the parameter, for %s', (_name, which, message) => {
+    const run = badKeys[which];
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('serverless.yml parameters are not usable');
+    expect(run.output).toMatch(message);
+    expect(run.output).toContain(JSON.stringify(BAD_KEY_ARNS[which]));
+    expect(existsSync(run.outDir) ? readdirSync(run.outDir) : []).toEqual([]);
+  });
+
+  it('says why an alias ARN cannot be used', () => {
+    expect(badKeys.alias.output).toContain(
+      'an alias ARN in it does not grant the use of the key behind it',
+    );
   });
 });
 
@@ -518,7 +669,16 @@ describe('IAM', () => {
           Sid: 'EncryptAlerts',
           Effect: 'Allow',
           Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          Resource: [{ 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] }],
+          Resource: [
+            {
+              'Fn::If': [
+                'CreateAlertTopicKey',
+                { 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] },
+                // The shared key's ARN, empty by default; the condition picks the stack's key.
+                '',
+              ],
+            },
+          ],
         },
       ]),
     );
@@ -662,7 +822,10 @@ describe('bedrock:InvokeModel for verified models', () => {
 
 describe('the Lambda package', () => {
   let entries: ZipEntry[];
+  /** The handler's entry module, handlers/monitor.mjs. */
   let bundle: string;
+  /** Every module of the package: the entry and the chunks esbuild split off. */
+  let code: string;
   let zipPath: string;
 
   beforeAll(() => {
@@ -673,44 +836,56 @@ describe('the Lambda package', () => {
         .find((e) => e.name === 'handlers/monitor.mjs')
         ?.read()
         .toString('utf8') ?? '';
+    code = entries.map((e) => e.read().toString('utf8')).join('\n');
   });
 
-  it('holds one minified ESM bundle for the handler and no node_modules', async ({ annotate }) => {
-    expect(entries.map((e) => e.name)).toEqual(['handlers/monitor.mjs']);
-    expect(entries.some((e) => e.name.includes('node_modules'))).toBe(false);
+  it('holds the minified ESM bundle of the handler, its chunks and no node_modules', async ({
+    annotate,
+  }) => {
+    const names = entries.map((e) => e.name);
+    expect(names).toContain('handlers/monitor.mjs');
+    // Code esbuild splits off (splitting: true in custom.esbuild) sits beside the entry.
+    expect(names.filter((name) => !/^handlers\/[\w-]+\.mjs$/.test(name))).toEqual([]);
+    expect(names.some((name) => name.includes('node_modules'))).toBe(false);
     const lines = bundle.split('\n');
     // Minified: long lines (multi-line strings keep their line breaks) and local names mangled,
     // while keepNames still records the original name for `name`.
     expect(bundle.length / lines.length).toBeGreaterThan(1_000);
-    expect(bundle).not.toContain('function createMonitorHandler(');
-    expect(bundle).toContain('"createMonitorHandler"');
+    expect(code).not.toContain('function createMonitorHandler(');
+    expect(code).toContain('"createMonitorHandler"');
     // ESM with a require() for the CommonJS parts of the dependencies.
     expect(lines[0]).toContain("import { createRequire as __bamCreateRequire } from 'node:module'");
     expect(bundle).toMatch(/export\s*\{\s*\w+ as handler\s*\}/);
 
     const zipBytes = readFileSync(zipPath).length;
-    const report = `Lambda package: ${(zipBytes / 1024).toFixed(0)} KiB zipped, bundle ${(bundle.length / 1024).toFixed(0)} KiB`;
+    const report = `Lambda package: ${(zipBytes / 1024).toFixed(0)} KiB zipped, entry ${(bundle.length / 1024).toFixed(0)} KiB, ${entries.length} modules ${(code.length / 1024).toFixed(0)} KiB`;
     console.info(report);
     await annotate(report);
     // Far below Lambda's 50 MB zipped limit; a jump here means something unexpected got bundled.
     expect(zipBytes).toBeLessThan(2 * 1024 * 1024);
   });
 
-  it('bundles config/watched-models.yml as text', () => {
-    const config = readFileSync(join(REPO_ROOT, 'config', 'watched-models.yml'), 'utf8');
-    const lines = config.split('\n').filter((line) => line.trim() !== '');
-    expect(lines.length).toBeGreaterThan(3);
-    // esbuild's text loader emits a template literal: backticks and ${ come escaped.
-    const text = bundle.replaceAll('\\`', '`').replaceAll('\\${', '${');
-    expect(lines.filter((line) => !text.includes(line))).toEqual([]);
+  it('bundles config/watched-models.yml in the handler entry, as data', () => {
+    const config = parseYaml(
+      readFileSync(join(REPO_ROOT, 'config', 'watched-models.yml'), 'utf8'),
+    ) as {
+      regions: string[];
+      models: { id: string; regions?: string[] }[];
+    };
+    const values = [
+      ...config.regions,
+      ...config.models.flatMap((model) => [model.id, ...(model.regions ?? [])]),
+    ];
+    expect(values.length).toBeGreaterThan(3);
+    expect(values.filter((value) => !bundle.includes(JSON.stringify(value)))).toEqual([]);
   });
 
   it('keeps class names, which errors are matched and named by', () => {
-    expect(bundle).toMatch(/static\{\w+\(this,"EnvironmentError"\)\}/);
+    expect(code).toMatch(/static\{\w+\(this,"EnvironmentError"\)\}/);
   });
 
   it('can send only AWS operations the function role grants', async () => {
-    const commands = await serviceCommandsIn(bundle);
+    const commands = await serviceCommandsIn(code);
     expect(commands.get('GetFoundationModelAvailabilityCommand')).toBe(
       'bedrock:GetFoundationModelAvailability',
     );
@@ -733,8 +908,11 @@ describe('the Lambda package', () => {
   it('loads on Node and exports the handler', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
     try {
-      const file = join(dir, 'monitor.mjs');
-      writeFileSync(file, bundle);
+      for (const entry of entries) {
+        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
+        writeFileSync(join(dir, entry.name), entry.read());
+      }
+      const file = join(dir, 'handlers', 'monitor.mjs');
       const output = execFileSync(
         process.execPath,
         [
@@ -757,7 +935,90 @@ describe('the Lambda package', () => {
       removeDirectory(dir);
     }
   });
+  it('starts without the YAML parser, the validator, or the SNS and Bedrock Runtime clients', () => {
+    const modules = new Map(entries.map((e) => [e.name, e.read().toString('utf8')]));
+    const atStart = staticallyImported(modules, 'handlers/monitor.mjs');
+    const lazy = [...modules.keys()].filter((name) => !atStart.includes(name));
+    const markers = {
+      'the YAML parser': '"LineCounter"',
+      'the config validator': 'is listed twice in "regions"',
+      'the SNS client': '"PublishCommand"',
+      'the Bedrock Runtime client': '"ConverseCommand"',
+    };
+    for (const [what, marker] of Object.entries(markers)) {
+      // Each is in the package, in a chunk only a dynamic import() loads.
+      expect(
+        lazy.some((name) => modules.get(name)?.includes(marker)),
+        what,
+      ).toBe(true);
+      expect(
+        atStart.filter((name) => modules.get(name)?.includes(marker)),
+        what,
+      ).toEqual([]);
+    }
+    expect(
+      atStart.some((name) =>
+        modules.get(name)?.includes('"GetFoundationModelAvailabilityCommand"'),
+      ),
+    ).toBe(true);
+  });
+
+  it('reads a WATCHED_MODELS_FILE through its lazily loaded validator', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
+    try {
+      for (const entry of entries) {
+        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
+        writeFileSync(join(dir, entry.name), entry.read());
+      }
+      const config = join(dir, 'replacement.yml');
+      writeFileSync(
+        config,
+        'regions: [us-east-1]\nmodels:\n  - id: amazon.nova-pro-v1:0\n  - id: amazon.nova-pro-v1:0\n',
+      );
+      const handler = pathToFileURL(join(dir, 'handlers', 'monitor.mjs')).href;
+      const context = `{ invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => 60000 }`;
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { handler } = await import(${JSON.stringify(handler)}); await handler({}, ${context}).catch((error) => { console.log(error.name + ': ' + error.message); });`,
+        ],
+        {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: 'us-east-1',
+            STATE_TABLE_NAME: 'bedrock-access-monitor-dev-state',
+            ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bedrock-access-monitor-dev-alerts',
+            WATCHED_MODELS_FILE: config,
+          },
+        },
+      );
+      expect(result.stdout.trim()).toBe(
+        `ConfigError: ${config}:4:9: Model "amazon.nova-pro-v1:0" is listed twice; keep one entry per model and give it all its regions. The first is on line 3.`,
+      );
+    } finally {
+      removeDirectory(dir);
+    }
+  });
 });
+
+/** The modules an import of `entry` evaluates: it and the chunks its static imports reach. */
+function staticallyImported(modules: Map<string, string>, entry: string): string[] {
+  const loaded = [entry];
+  for (let index = 0; index < loaded.length; index += 1) {
+    const source = modules.get(loaded[index] as string) ?? '';
+    // `import{a as b}from"./chunk-X.mjs"` or `import"./chunk-X.mjs"`; never `import("...")`.
+    for (const [, file] of source.matchAll(
+      /\bimport\s*(?:[\w$*{}\s,]+from\s*)?"\.\/([\w-]+\.mjs)"/g,
+    )) {
+      const name = `handlers/${file}`;
+      if (modules.has(name) && !loaded.includes(name)) loaded.push(name);
+    }
+  }
+  return loaded;
+}
 
 describe('serverless package with an invalid config/watched-models.yml', () => {
   it('fails and shows the validator output, file:line:col: message', () => {
@@ -807,6 +1068,16 @@ describe.runIf(schemasPresent)('every resource against its CloudFormation schema
     const problems = createdResources(template).flatMap(([id, r]) =>
       validator
         .validate(r.Type, r.Properties)
+        .map((p) => `${id} (${r.Type}) ${p.path}: ${p.message}`),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('accepts the Properties of every resource CloudFormation creates with a shared key', () => {
+    const validator = new CfnSchemaValidator();
+    const problems = createdResources(sharedKeyTemplate).flatMap(([id, r]) =>
+      validator
+        .validate(r.Type, resolveConditions(sharedKeyTemplate, r.Properties))
         .map((p) => `${id} (${r.Type}) ${p.path}: ${p.message}`),
     );
     expect(problems).toEqual([]);

@@ -46,12 +46,24 @@ describe('handlers/monitor.ts, with the real Powertools logger and metrics', () 
     expect(lines.filter((l) => l.message === 'Run summary')).toHaveLength(2);
     const emf = lines.filter((l) => l._aws !== undefined);
     expect(emf).toHaveLength(2);
+    const metricNames = (line: {
+      _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] };
+    }) => line._aws.CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((m) => m.Name));
+    // The first run saw no change: Checks alone, no zero-valued metric in the EMF document.
+    expect(metricNames(emf[0])).toEqual(['Checks']);
+    expect(emf[0]).toMatchObject({ service: 'bedrock-access-monitor-test', Checks: 1 });
+    for (const absent of ['CheckFailures', 'Transitions', 'Notifications']) {
+      expect(emf[0], absent).not.toHaveProperty(absent);
+    }
+    // The second run made a transition and published it.
+    expect(metricNames(emf[1]).sort()).toEqual(['Checks', 'Notifications', 'Transitions']);
     expect(emf[1]).toMatchObject({
       service: 'bedrock-access-monitor-test',
       Checks: 1,
       Transitions: 1,
       Notifications: 1,
     });
+    expect(emf[1]).not.toHaveProperty('CheckFailures');
     expect(emf[1]._aws.CloudWatchMetrics[0].Namespace).toBe('BedrockAccessMonitor');
   });
 });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateStoreError } from '../../src/errors.ts';
+import { METRIC } from '../../src/lambda/run-telemetry.ts';
 import { renderAlertText } from '../../src/notify/render-alert.ts';
 import { LambdaTestBed, TOPIC_ARN } from '../support/lambda-test-bed.ts';
 
@@ -38,15 +39,29 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
 
     const baseline = await bed.invoke(handler);
     const kinds: string[][] = [];
+    const metricsPerRun = [bed.metrics.splice(0)];
     for (const tick of [1, 2, 3, 4, 5]) {
       bed.nextRun(tick);
       const summary = await bed.invoke(handler);
       kinds.push(summary.transitions.map((t) => t.kind));
+      metricsPerRun.push(bed.metrics.splice(0));
     }
 
     expect(baseline.transitions).toEqual([]);
     // requested is recorded but not published by default; revoked needs two answers (ticks 3, 4).
     expect(kinds).toEqual([['requested'], ['ready'], [], ['revoked'], ['failed']]);
+    // Checks on every run; Transitions and Notifications only in a run that has some.
+    const checks = { name: METRIC.checks, value: 6 };
+    const transition = { name: METRIC.transitions, value: 1 };
+    const notification = { name: METRIC.notifications, value: 1 };
+    expect(metricsPerRun).toEqual([
+      [checks],
+      [checks, transition],
+      [checks, transition, notification],
+      [checks],
+      [checks, transition, notification],
+      [checks, transition, notification],
+    ]);
     expect(bed.sns.published.map((p) => p.subject)).toEqual([
       `Bedrock access ready: ${CLAUDE} in us-west-2`,
       `Bedrock access revoked: ${CLAUDE} in us-west-2`,
@@ -108,9 +123,11 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     expect(bed.writes()).toBe(writesAfterBaseline);
     expect(bed.dynamo.requests.slice(requestsAfterBaseline)).toEqual(['Query']);
     expect(bed.sns.published).toEqual([]);
-    expect(bed.metrics.filter((m) => m.name === 'Checks')).toEqual([
-      { name: 'Checks', value: 6 },
-      { name: 'Checks', value: 6 },
+    // Only Checks, which the no-successful-run alarm counts. A zero CheckFailures, Transitions
+    // or Notifications would bill each of them for the hour (src/lambda/run-telemetry.ts).
+    expect(bed.metrics).toEqual([
+      { name: METRIC.checks, value: 6 },
+      { name: METRIC.checks, value: 6 },
     ]);
   });
 
@@ -140,11 +157,14 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     await bed.invoke(handler);
     bed.nextRun(2);
     bed.sns.setDown(true);
+    bed.metrics.splice(0);
 
     const failed = await bed.invoke(handler);
+    const failedRunMetrics = bed.metrics.splice(0);
     bed.sns.setDown(false);
     bed.nextRun(2);
     const retried = await bed.invoke(handler);
+    const retriedRunMetrics = bed.metrics.splice(0);
     bed.nextRun(2);
     await bed.invoke(handler);
 
@@ -153,6 +173,16 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
       bed.logs.some((l) => l.level === 'warn' && l.message.startsWith('Notification failed')),
     ).toBe(true);
     expect(retried.notifications).toEqual({ published: 1, failed: 0 });
+    // The transition counts in the run that claimed it, the notification in the run that sent it.
+    expect(failedRunMetrics).toEqual([
+      { name: METRIC.checks, value: 6 },
+      { name: METRIC.transitions, value: 1 },
+    ]);
+    expect(retriedRunMetrics).toEqual([
+      { name: METRIC.checks, value: 6 },
+      { name: METRIC.notifications, value: 1 },
+    ]);
+    expect(bed.metrics).toEqual([{ name: METRIC.checks, value: 6 }]);
     expect(bed.sns.published).toHaveLength(1);
     expect(JSON.parse(JSON.parse(bed.sns.published[0]?.message ?? '{}').default).eventId).toBe(
       failed.transitions[0]?.eventId,
@@ -182,7 +212,11 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
 
     expect(summary.failures).toHaveLength(2);
     expect(summary.states.UNKNOWN).toBe(2);
-    expect(bed.metrics).toContainEqual({ name: 'CheckFailures', value: 2 });
+    // The baseline run: no transition, no notification, so neither metric.
+    expect(bed.metrics).toEqual([
+      { name: METRIC.checks, value: 6 },
+      { name: METRIC.checkFailures, value: 2 },
+    ]);
   });
 
   it('fails the invocation with every problem when the config file is bad', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WatchedConfig } from '../../src/config/schema.ts';
+import type { WatchedConfig } from '../../src/config/watched-config.ts';
 import { type MonitorDeps, runCheck } from '../../src/monitor/run-check.ts';
 import { ACCOUNT } from '../support/fixtures.ts';
 import { MemoryStateStore } from '../support/memory-state-store.ts';

@@ -8,7 +8,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WatchedConfig } from '../../src/config/schema.ts';
+import type { WatchedConfig } from '../../src/config/watched-config.ts';
 import { StateStoreError } from '../../src/errors.ts';
 import type { OutboxEntry } from '../../src/grants/pair-record.ts';
 import {

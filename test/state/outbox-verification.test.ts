@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WatchedConfig } from '../../src/config/schema.ts';
+import type { WatchedConfig } from '../../src/config/watched-config.ts';
 import type { PairRecord } from '../../src/grants/pair-record.ts';
 import {
   TRANSITION_EVENT_SCHEMA,

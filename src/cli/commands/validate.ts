@@ -1,5 +1,5 @@
 import { loadWatchedModels } from '../../config/load-config.ts';
-import { resolveTargets } from '../../config/schema.ts';
+import { resolveTargets } from '../../config/watched-config.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
 import { DEFAULT_CONFIG_PATH } from '../defaults.ts';
 import { parseOptions } from '../parse-options.ts';

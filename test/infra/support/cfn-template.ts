@@ -4,6 +4,7 @@ import { join } from 'node:path';
 export interface CfnResource {
   Type: string;
   Condition?: string;
+  DependsOn?: string | string[];
   Properties?: Record<string, unknown>;
 }
 
@@ -124,5 +125,68 @@ export function resourcePolicyStatements(
     const document = r.Properties?.[key] as { Statement?: PolicyStatement | PolicyStatement[] };
     for (const statement of asList(document?.Statement)) found.push({ owner: id, statement });
   }
+  return found;
+}
+
+/**
+ * A template value as CloudFormation would see it with this template's conditions: every
+ * Fn::If replaced by the branch its condition picks, a `Ref: AWS::NoValue` dropped.
+ */
+export function resolveConditions(template: CfnTemplate, value: unknown): unknown {
+  const resolved = resolveValue(template, value);
+  return resolved === NO_VALUE ? undefined : resolved;
+}
+
+const NO_VALUE = Symbol('AWS::NoValue');
+
+function resolveValue(template: CfnTemplate, value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => resolveValue(template, item)).filter((item) => item !== NO_VALUE);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1 && keys[0] === 'Ref' && record.Ref === 'AWS::NoValue') return NO_VALUE;
+  if (keys.length === 1 && keys[0] === 'Fn::If') {
+    const [condition, whenTrue, whenFalse] = record['Fn::If'] as [string, unknown, unknown];
+    return resolveValue(template, conditionHolds(template, condition) ? whenTrue : whenFalse);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(record)) {
+    const resolved = resolveValue(template, item);
+    if (resolved !== NO_VALUE) out[key] = resolved;
+  }
+  return out;
+}
+
+/** The logical ids a value refers to: Ref, Fn::GetAtt and the ${Name} of Fn::Sub strings. */
+export function referencedLogicalIds(value: unknown): Set<string> {
+  const found = new Set<string>();
+  const visit = (item: unknown) => {
+    if (Array.isArray(item)) {
+      item.forEach(visit);
+      return;
+    }
+    if (typeof item !== 'object' || item === null) return;
+    for (const [key, inner] of Object.entries(item as Record<string, unknown>)) {
+      if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+      else if (key === 'Fn::GetAtt') {
+        const target = Array.isArray(inner) ? inner[0] : String(inner).split('.')[0];
+        if (typeof target === 'string') found.add(target);
+      } else if (key === 'Fn::Sub') {
+        const [text, variables] = Array.isArray(inner) ? inner : [inner, {}];
+        const local = new Set(Object.keys((variables ?? {}) as object));
+        if (typeof text === 'string') {
+          for (const match of text.matchAll(/\$\{([^}!]+)\}/g)) {
+            const name = (match[1] as string).split('.')[0] as string;
+            if (!local.has(name)) found.add(name);
+          }
+        }
+        visit(variables);
+      } else visit(inner);
+    }
+  };
+  visit(value);
+  for (const id of [...found]) if (id.startsWith('AWS::')) found.delete(id);
   return found;
 }
