@@ -7,8 +7,14 @@ import { PROJECT_ROOT } from './fixtures.ts';
 import type { DeployedStack } from './serverless-stack.ts';
 
 export interface BuiltBundle {
+  /** The entry's output file: what a process imports. */
   file: string;
+  /** Bytes loaded when the entry is imported: the entry and every chunk it imports statically. */
   bytes: number;
+  /** Bytes of the chunks only a dynamic import() loads (none without code splitting). */
+  lazyBytes: number;
+  /** The output files `bytes` counts, entry first, relative to the project root. */
+  loadedOutputs: string[];
   metafile: Metafile;
 }
 
@@ -34,24 +40,51 @@ export async function bundleLikeDeployed(
             sourcefile: `${source.name}.ts`,
             loader: 'ts',
           },
-          outfile: join(outdir, `${source.name}${outputExtension(stack)}`),
         };
   const result = await build({
     ...stack.build,
     ...input,
-    ...('entry' in source ? { outdir } : {}),
-    plugins,
+    outdir,
+    // Metafile paths are relative to this directory, as `file` below expects.
+    absWorkingDir: PROJECT_ROOT,
+    plugins: [...stack.plugins, ...plugins],
     metafile: true,
     logLevel: 'silent',
   });
-  const outputs = Object.entries(result.metafile.outputs);
-  if (outputs.length !== 1) throw new Error(`expected one output file, got ${outputs.length}`);
-  const [file, output] = outputs[0] as [string, Metafile['outputs'][string]];
-  return { file: join(PROJECT_ROOT, file), bytes: output.bytes, metafile: result.metafile };
+  const outputs = result.metafile.outputs;
+  // Chunks of dynamic imports are entry points too; the metafile names the real one as it was given.
+  const entryPoint = 'entry' in source ? source.entry : `${source.name}.ts`;
+  const entries = Object.keys(outputs).filter((file) => outputs[file]?.entryPoint === entryPoint);
+  const [entry] = entries;
+  if (entries.length !== 1 || entry === undefined) {
+    throw new Error(`expected one entry output, got ${entries.length}`);
+  }
+  const loadedOutputs = staticallyLoaded(result.metafile, entry);
+  const bytesOf = (files: string[]) =>
+    files.reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
+  const lazy = Object.keys(outputs).filter(
+    (file) => !loadedOutputs.includes(file) && !file.endsWith('.map'),
+  );
+  return {
+    file: join(PROJECT_ROOT, entry),
+    bytes: bytesOf(loadedOutputs),
+    lazyBytes: bytesOf(lazy),
+    loadedOutputs,
+    metafile: result.metafile,
+  };
 }
 
-function outputExtension(stack: DeployedStack): string {
-  return stack.build.outExtension?.['.js'] ?? '.js';
+/** The entry and the chunks its static imports reach, transitively (what `import` evaluates). */
+function staticallyLoaded(metafile: Metafile, entry: string): string[] {
+  const loaded = [entry];
+  for (let index = 0; index < loaded.length; index += 1) {
+    for (const { path, kind } of metafile.outputs[loaded[index] as string]?.imports ?? []) {
+      if (kind === 'import-statement' && path in metafile.outputs && !loaded.includes(path)) {
+        loaded.push(path);
+      }
+    }
+  }
+  return loaded;
 }
 
 /** Forks `bundle` with plain node (none of this process's loader flags), sends `job`, awaits one reply. */

@@ -42,6 +42,8 @@ export interface CostEstimate {
   fixedUsd: number;
   usageUsd: number;
   totalUsd: number;
+  /** The same with `alertTopicKmsKeyArn` set: the topic uses a key the account already has. */
+  totalWithSharedKeyUsd: number;
   /** With the account's always-free allowances, if nothing else in the account uses them. */
   totalWithFreeTierUsd: number;
   dominant: string;
@@ -49,9 +51,22 @@ export interface CostEstimate {
 
 export interface FixedCounts {
   kmsKeys: number;
-  customMetrics: number;
+  /** Custom metrics sent by every run (Checks). */
+  everyRunMetrics: number;
+  /** Custom metrics sent only by runs where they are above zero (transitions, failures, publishes). */
+  eventMetrics: number;
   alarms: number;
 }
+
+/**
+ * Custom metrics are billed by the hour, and only for hours in which they are sent ("All custom
+ * metrics charges are prorated by the hour and metered only when you send metrics to
+ * CloudWatch", CloudWatch pricing page). An event metric is assumed sent in this many hours a
+ * month: a day's worth of hours with a transition, a failed check or a publish, which is more
+ * than a quiet watch list sees.
+ */
+export const EVENT_HOURS_PER_MONTH = 24;
+const HOURS_PER_MONTH = 730;
 
 /**
  * Lambda's own lines per invocation, in the default Text log format: START, END and REPORT
@@ -143,12 +158,18 @@ export function estimateMonthlyCost(options: {
       monthlyUsd: fixed.kmsKeys * PRICES.kmsKey.usd,
     },
     {
-      item: 'CloudWatch custom metrics',
+      item: 'CloudWatch custom metrics sent every run',
       kind: 'fixed',
-      usage: `${fixed.customMetrics} metrics`,
+      usage: `${fixed.everyRunMetrics} metric (Checks)`,
       price: priceText(PRICES.customMetric),
-      monthlyUsd: fixed.customMetrics * PRICES.customMetric.usd,
+      monthlyUsd: fixed.everyRunMetrics * PRICES.customMetric.usd,
     },
+    usage(
+      'CloudWatch custom metrics sent only above zero',
+      `${fixed.eventMetrics} metrics x ${EVENT_HOURS_PER_MONTH} of ${HOURS_PER_MONTH} hours (assumed)`,
+      PRICES.customMetric,
+      (fixed.eventMetrics * PRICES.customMetric.usd * EVENT_HOURS_PER_MONTH) / HOURS_PER_MONTH,
+    ),
     {
       item: 'CloudWatch alarms',
       kind: 'fixed',
@@ -159,8 +180,10 @@ export function estimateMonthlyCost(options: {
   ];
   const fixedUsd = sumOf(items.filter((item) => item.kind === 'fixed'));
   const usageUsd = sumOf(items.filter((item) => item.kind === 'usage'));
+  const metricsUsd = sumOf(items.filter((item) => item.item.startsWith('CloudWatch custom')));
+  const kmsUsd = fixed.kmsKeys * PRICES.kmsKey.usd;
   const freeTierSavings =
-    Math.min(fixed.customMetrics, FREE_TIER.customMetrics) * PRICES.customMetric.usd +
+    (fixed.everyRunMetrics + fixed.eventMetrics <= FREE_TIER.customMetrics ? metricsUsd : 0) +
     Math.min(fixed.alarms, FREE_TIER.alarms) * PRICES.alarm.usd +
     Math.min(logGb, FREE_TIER.logsGb) * PRICES.logsIngestion.usd +
     Math.min(gbSeconds, FREE_TIER.lambdaGbSeconds) * PRICES.lambdaGbSecondArm.usd +
@@ -177,6 +200,7 @@ export function estimateMonthlyCost(options: {
     fixedUsd: round(fixedUsd, 4),
     usageUsd: round(usageUsd, 4),
     totalUsd: round(fixedUsd + usageUsd, 4),
+    totalWithSharedKeyUsd: round(fixedUsd + usageUsd - kmsUsd, 4),
     totalWithFreeTierUsd: round(fixedUsd + usageUsd - freeTierSavings, 4),
     dominant: `${dominant.item} ($${dominant.monthlyUsd.toFixed(2)})`,
   };
@@ -186,6 +210,8 @@ export const COST_NOTES = [
   `Every run is billed as a cold start (INIT is billed since ${INIT_BILLED_SINCE}); most runs find a warm container, so this is an upper bound.`,
   `Lambda time: the measured wall time plus the measured CPU time stretched to the CPU share of the function's memory (${LAMBDA_MB_PER_VCPU} MB = 1 vCPU); INIT is stretched too, though Lambda is reported to give it more CPU: an upper bound.`,
   'A transition adds 3 DynamoDB writes and 1 SNS publish (SNS: first million publishes free): a fraction of a cent.',
+  `CheckFailures, Transitions and Notifications are sent only by runs where they are above zero, and custom metrics are billed by the hour in which they are sent: assumed ${EVENT_HOURS_PER_MONTH} such hours a month.`,
+  'With alertTopicKmsKeyArn (a key the account already has) the stack creates no key: the KMS item drops out.',
   'Not counted: DynamoDB storage and point-in-time recovery (under 1 MB of state), SNS, EventBridge schedules (free), log storage.',
 ];
 

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METRIC } from '../src/lambda/run-telemetry.ts';
+import { METRIC, METRICS_ONLY_WHEN_NONZERO } from '../src/lambda/run-telemetry.ts';
 import { parseScenario, startSimulator } from '../src/simulator/index.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import { startSnsEndpoint } from '../test/support/sns-endpoint.ts';
@@ -188,7 +188,8 @@ function assemble(parts: {
   const runs = runsPerMonth(stack.schedule);
   const fixed = {
     kmsKeys: stack.resourceCounts['AWS::KMS::Key'] ?? 0,
-    customMetrics: Object.keys(METRIC).length,
+    everyRunMetrics: Object.keys(METRIC).length - METRICS_ONLY_WHEN_NONZERO.length,
+    eventMetrics: METRICS_ONLY_WHEN_NONZERO.length,
     alarms: stack.resourceCounts['AWS::CloudWatch::Alarm'] ?? 0,
   };
   const estimates = deployedHandler.map((handlerRun) => {
@@ -258,7 +259,7 @@ function assemble(parts: {
     {
       part: '5 cost',
       goal: 'default config < $0.50 a month',
-      measured: `${usd(defaultCost?.totalUsd ?? Number.NaN)} list (${usd(defaultCost?.fixedUsd ?? Number.NaN)} fixed), ${usd(defaultCost?.totalWithFreeTierUsd ?? Number.NaN)} within the free tier`,
+      measured: `${usd(defaultCost?.totalUsd ?? Number.NaN)} list (${usd(defaultCost?.fixedUsd ?? Number.NaN)} fixed); ${usd(defaultCost?.totalWithSharedKeyUsd ?? Number.NaN)} with a shared key; ${usd(defaultCost?.totalWithFreeTierUsd ?? Number.NaN)} within the free tier`,
       met: defaultCost !== undefined && defaultCost.totalUsd < 0.5,
     },
   ];

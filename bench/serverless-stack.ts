@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { BuildOptions } from 'esbuild';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { parse } from 'yaml';
 
 /**
@@ -27,11 +29,14 @@ const PLUGIN_KEYS = [
   'stripEntryResolveExtensions',
   'disposeContext',
   'config',
+  'plugins',
 ] as const;
 
 export interface DeployedStack {
   /** The esbuild options serverless-esbuild passes for every function, entry and outdir aside. */
   build: BuildOptions;
+  /** The esbuild plugins of `custom.esbuild.plugins` (a file exporting them, as serverless-esbuild loads it). */
+  plugins: Plugin[];
   /** The function's handler file (`handlers/monitor.ts` for `handlers/monitor.handler`). */
   handlerEntry: string;
   memorySizeMb: number;
@@ -59,10 +64,8 @@ export async function readDeployedStack(serverlessYml: string): Promise<Deployed
   };
   const block = stack.custom?.esbuild;
   if (block === undefined) throw new Error(`${serverlessYml} has no custom.esbuild block`);
-  if (block.config !== undefined || block.plugins !== undefined) {
-    throw new Error(
-      'custom.esbuild names a config file or plugins; the bench reads inline options only',
-    );
+  if (block.config !== undefined) {
+    throw new Error('custom.esbuild names a config file; the bench reads inline options only');
   }
   const merged: Record<string, unknown> = {
     bundle: true,
@@ -93,6 +96,7 @@ export async function readDeployedStack(serverlessYml: string): Promise<Deployed
   }
   return {
     build: options as BuildOptions,
+    plugins: loadPlugins(serverlessYml, block.plugins),
     handlerEntry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts`,
     memorySizeMb: memorySize,
     timeoutSeconds: timeout,
@@ -100,6 +104,15 @@ export async function readDeployedStack(serverlessYml: string): Promise<Deployed
     schedule,
     resourceCounts: countResources(stack.resources ?? []),
   };
+}
+
+/** serverless-esbuild `require`s the file named by `plugins`, relative to the service directory. */
+function loadPlugins(serverlessYml: string, file: unknown): Plugin[] {
+  if (file === undefined) return [];
+  if (typeof file !== 'string') throw new Error('custom.esbuild.plugins must name a file');
+  const plugins: unknown = createRequire(import.meta.url)(join(dirname(serverlessYml), file));
+  if (!Array.isArray(plugins)) throw new Error(`${file} must export an array of esbuild plugins`);
+  return plugins as Plugin[];
 }
 
 /** `resources` is a list of fragments; some are `${file(...)}` references, left uncounted. */
