@@ -60,3 +60,10 @@ export class NotificationError extends BedrockAccessMonitorError {}
 
 /** The Lambda's environment is missing a setting or has a malformed one. */
 export class EnvironmentError extends BedrockAccessMonitorError {}
+
+/**
+ * Code a run needed (the SNS notifier, the Converse verifier) could not be loaded: the package
+ * is broken. Thrown after the run has saved its state, so the invocation fails and shows in
+ * the function's Errors, while the transitions wait in the outbox.
+ */
+export class DeliveryLoadError extends BedrockAccessMonitorError {}

@@ -5,10 +5,12 @@ import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
-import { EnvironmentError } from '../errors.ts';
+import { DeliveryLoadError, EnvironmentError } from '../errors.ts';
 import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
+import type { Notifier } from '../notify/notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
+import type { Verifier } from '../verify/converse-verifier.ts';
 import { lazyConverseVerifier, lazySnsNotifier } from './lazy-delivery.ts';
 import { type MetricsSink, recordRunMetrics, summaryLogFields } from './run-telemetry.ts';
 
@@ -24,6 +26,9 @@ export interface MonitorHandlerOptions {
   metrics: MetricsSink & { publishStoredMetrics(): void };
   /** The run's observation time; tests move it forward to let an outbox claim lapse. */
   now?: () => Date;
+  /** Tests replace how the notifier and the verifier are loaded (lazy-delivery.ts). */
+  loadNotifier?: () => Promise<Notifier>;
+  loadVerifier?: () => Promise<Verifier>;
 }
 
 export type MonitorHandler = (event: unknown, context: MonitorContext) => Promise<RunSummary>;
@@ -32,14 +37,19 @@ export type MonitorHandler = (event: unknown, context: MonitorContext) => Promis
 const MIN_WRITE_TIME_MS = 5_000;
 
 /**
- * Builds the scheduled handler. Clients and the store are created here, once per container,
- * and reused by every invocation; the config is loaded and validated on the first one.
+ * Builds the scheduled handler. The DynamoDB client and the store are created here, once per
+ * container, and reused by every invocation; the Bedrock clients on a region's first check;
+ * the SNS and Bedrock Runtime clients when a run first publishes or verifies. The config is
+ * read on the first invocation: the bundled one as data (validated at package time), or the
+ * WATCHED_MODELS_FILE, validated then.
  */
 export function createMonitorHandler({
   environment,
   log,
   metrics,
   now = () => new Date(),
+  loadNotifier,
+  loadVerifier,
 }: MonitorHandlerOptions): MonitorHandler {
   const availability = createBedrockAvailabilitySource({
     clientForRegion: createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
@@ -50,20 +60,32 @@ export function createMonitorHandler({
     tableName: environment.stateTableName,
     historyTtlDays: environment.historyTtlDays,
   });
-  // Both are loaded by the first run that publishes or verifies (lazy-delivery.ts).
+  // Both are loaded by the first run that publishes or verifies (lazy-delivery.ts). A load
+  // that fails is collected here and fails the invocation once the run has saved its state.
+  const loadFailures: string[] = [];
+  const onLoadFailure = (what: string, error: unknown) =>
+    loadFailures.push(`${what} could not be loaded: ${describe(error)}`);
   const notifier = lazySnsNotifier({
     topicArn: environment.alertTopicArn,
     region: topicRegion(environment.alertTopicArn),
+    onLoadFailure,
+    ...(loadNotifier === undefined ? {} : { load: loadNotifier }),
   });
   // Only called for models whose config entry has `verify`, and only when they become ENABLED.
-  const verifier = lazyConverseVerifier({ requestTimeoutMs: 10_000 });
+  const verifier = lazyConverseVerifier({
+    requestTimeoutMs: 10_000,
+    onLoadFailure,
+    ...(loadVerifier === undefined ? {} : { load: loadVerifier }),
+  });
   let config: Promise<WatchedConfig> | undefined;
 
   return async (_event, context) => {
+    loadFailures.length = 0;
+    let summary: RunSummary;
     try {
       config ??= loadLambdaConfig(environment.watchedModelsFile);
       const remaining = context.getRemainingTimeInMillis();
-      const summary = await runCheck(
+      summary = await runCheck(
         {
           account: accountOf(context.invokedFunctionArn),
           config: await config,
@@ -81,7 +103,6 @@ export function createMonitorHandler({
       log.info('Run summary', summaryLogFields(summary));
       recordRunMetrics(metrics, summary);
       metrics.publishStoredMetrics();
-      return summary;
     } catch (error) {
       config = undefined;
       log.error('Run failed: the state store or the config could not be used', {
@@ -89,6 +110,14 @@ export function createMonitorHandler({
       });
       throw error;
     }
+    if (loadFailures.length > 0) {
+      const problems = [...new Set(loadFailures)];
+      log.error('Run saved its state, but code it needed could not be loaded', { problems });
+      throw new DeliveryLoadError(
+        `${problems.join('; ')}. The run saved its state; its notifications wait in the outbox for a run that can send them. Redeploy the function if this persists.`,
+      );
+    }
+    return summary;
   };
 }
 

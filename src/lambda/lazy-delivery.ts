@@ -3,26 +3,90 @@
  * them. Both act only on a transition (a publish, or the verification of a model that became
  * ENABLED), so most runs never use them: their SDK clients and the code behind them are chunks
  * of the bundle that a cold start does not load (measured by `npm run bench`, part 3).
+ *
+ * Loading can fail only when the package is broken. Such a failure must not hide: each loader
+ * reports it to `onLoadFailure` (the handler then fails the invocation, so the function's
+ * Errors alarm fires), and the run goes on as it would with SNS or Bedrock unavailable.
  */
+import type { VerificationResult } from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
 import { loadOnFirstUse } from './load-on-first-use.ts';
 
-export function lazySnsNotifier(options: { topicArn: string; region: string }): Notifier {
-  const notifier = loadOnFirstUse(async () => {
-    const { createTopicNotifier } = await import('../notify/sns-notifier.ts');
-    return createTopicNotifier(options.topicArn, options.region);
-  });
-  return { publish: async (event) => (await notifier()).publish(event) };
+export type LoadFailureListener = (what: string, error: unknown) => void;
+
+export function lazySnsNotifier(options: {
+  topicArn: string;
+  region: string;
+  onLoadFailure: LoadFailureListener;
+  /** Tests replace the import. */
+  load?: () => Promise<Notifier>;
+}): Notifier {
+  const notifier = loadOnFirstUse(
+    options.load ??
+      (async () => {
+        const { createTopicNotifier } = await import('../notify/sns-notifier.ts');
+        return createTopicNotifier(options.topicArn, options.region);
+      }),
+  );
+  return {
+    async publish(event) {
+      const loaded = await notifier().catch((error: unknown) => {
+        options.onLoadFailure('the SNS notifier', error);
+        // run-check.ts keeps the event in the outbox for the next run, as for any failed publish.
+        throw error;
+      });
+      return loaded.publish(event);
+    },
+  };
 }
 
-export function lazyConverseVerifier(options: { requestTimeoutMs: number }): Verifier {
-  const verifier = loadOnFirstUse(async () => {
-    const [{ createConverseVerifier }, { createRuntimeClientCache }] = await Promise.all([
-      import('../verify/converse-verifier.ts'),
-      import('../bedrock/runtime-clients.ts'),
-    ]);
-    return createConverseVerifier(createRuntimeClientCache(options));
-  });
-  return { verify: async (target, deadline) => (await verifier()).verify(target, deadline) };
+export function lazyConverseVerifier(options: {
+  requestTimeoutMs: number;
+  onLoadFailure: LoadFailureListener;
+  /** Tests replace the import. */
+  load?: () => Promise<Verifier>;
+}): Verifier {
+  const verifier = loadOnFirstUse(
+    options.load ??
+      (async () => {
+        const [{ createConverseVerifier }, { createRuntimeClientCache }] = await Promise.all([
+          import('../verify/converse-verifier.ts'),
+          import('../bedrock/runtime-clients.ts'),
+        ]);
+        return createConverseVerifier(
+          createRuntimeClientCache({ requestTimeoutMs: options.requestTimeoutMs }),
+        );
+      }),
+  );
+  return {
+    async verify(target, deadline) {
+      try {
+        return await (await verifier()).verify(target, deadline);
+      } catch (error) {
+        // A verifier never throws (it turns every call error into a result), so this is the
+        // load. Keep the transition as `ready`, with the failure shown, as for a transient
+        // error: nothing is known about access.
+        options.onLoadFailure('the Converse verifier', error);
+        return notVerified(target.via, error);
+      }
+    },
+  };
+}
+
+function notVerified(via: string, error: unknown): VerificationResult {
+  const { name, message } = error instanceof Error ? error : { name: null, message: String(error) };
+  return {
+    ok: false,
+    via,
+    cause: 'transient',
+    category: 'transient',
+    lasting: false,
+    explanation:
+      "The monitor's verification code could not be loaded, so no call was made; this says nothing about access.",
+    nextStep:
+      'Nothing to change in AWS. The function reported the failure as an invocation error; redeploy it if the error persists.',
+    errorName: name,
+    message,
+  };
 }

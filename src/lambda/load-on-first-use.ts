@@ -1,6 +1,8 @@
 /**
  * A value created by the first call that needs it, then shared by every later call. A failed
- * load is forgotten, so the next call tries again instead of repeating the old failure.
+ * load is forgotten and the next call tries again. That helps when a file could not be read;
+ * a module whose evaluation threw stays failed in Node's module cache for the life of the
+ * process, so the caller must make such a failure visible (lazy-delivery.ts does).
  */
 export function loadOnFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;

@@ -4,6 +4,7 @@ import { readHandlerEnvironment } from '../../src/config/handler-environment.ts'
 import {
   createMonitorHandler,
   type MonitorHandler,
+  type MonitorHandlerOptions,
 } from '../../src/lambda/create-monitor-handler.ts';
 import { parseScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from './dynalite.ts';
@@ -69,8 +70,13 @@ export class LambdaTestBed {
     });
   }
 
-  /** A handler as a new container would build it, from the environment as it is now. */
-  newContainer(): MonitorHandler {
+  /**
+   * A handler as a new container would build it, from the environment as it is now; `loaders`
+   * replace how it loads its notifier and verifier.
+   */
+  newContainer(
+    loaders: Pick<MonitorHandlerOptions, 'loadNotifier' | 'loadVerifier'> = {},
+  ): MonitorHandler {
     const line =
       (level: LogLine['level']) =>
       (message: string, fields: Record<string, unknown> = {}) =>
@@ -83,6 +89,7 @@ export class LambdaTestBed {
         publishStoredMetrics: () => {},
       },
       now: () => new Date(this.clock),
+      ...loaders,
     });
   }
 
