@@ -40,8 +40,9 @@ export const steps = {
 const INIT_PROBE = `const { steps } = await import(process.argv[1]); const ms = {}; for (const [name, step] of Object.entries(steps)) { const t = performance.now(); step(); ms[name] = performance.now() - t; } process.stdout.write(JSON.stringify(ms));`;
 
 /**
- * zod as src imports it (`import * as z from 'zod'`), against the named import the lint rule
- * forbids and against zod/mini; and yaml's parser.
+ * Full zod as the simulator imports it (`import * as z from 'zod'`), against the named import
+ * the lint rule forbids and against zod/mini as everything the Lambda loads imports it; and
+ * yaml's parser.
  */
 const DEPENDENCY_PROBES: Record<string, string> = {
   'nothing (node alone)': 'export const nothing = 0;',

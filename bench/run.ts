@@ -246,8 +246,8 @@ function assemble(parts: {
     })),
     {
       part: '3 cold start',
-      goal: `bundle <= ${fmtBytes(coldStart.goalBytes)}, import ratio <= ${coldStart.goalRatio}`,
-      measured: `${fmtBytes(coldStart.handler.bytes)}, ratio ${coldStart.ratio.toFixed(2)}`,
+      goal: `bundle loaded at start <= ${fmtBytes(coldStart.goalBytes)}, import ratio <= ${coldStart.goalRatio}`,
+      measured: `${fmtBytes(coldStart.handler.bytes)} (${fmtBytes(coldStart.handler.bytes + coldStart.handler.lazyBytes)} with lazy chunks), ratio ${coldStart.ratio.toFixed(2)}`,
       met: coldStart.goalMet,
     },
     {

@@ -10,8 +10,8 @@
 
 const { readFile } = require('node:fs/promises');
 const path = require('node:path');
-// tsx's CommonJS API: its ESM tsImport() cannot be called from CommonJS on Node 20 (it imports
-// a file tsx does not ship).
+// tsx's CommonJS API, which compiles the module for require(). require('tsx/esm/api') fails on
+// Node 20 (it imports a file tsx does not ship), and this file is CommonJS.
 const tsx = require('tsx/cjs/api');
 
 const SERVICE_DIR = path.resolve(__dirname, '..');

@@ -19,7 +19,7 @@ const UNIT_SECONDS = { minute: 60, hour: 3_600, day: 86_400 };
 // A KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id>, the id a UUID, or mrk-
 // and 32 hex digits for a multi-Region key (AWS KMS Developer Guide, "Key identifiers").
 const KMS_KEY_ARN =
-  /^arn:aws(-[a-z]+)*:kms:([a-z]{2}(-[a-z]+)+-\d+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+  /^arn:aws(-[a-z]+)*:kms:([a-z]+(-[a-z]+)+-\d+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 const KMS_ALIAS_ARN = /^arn:aws(-[a-z]+)*:kms:[^:]*:[^:]*:alias\//;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 
@@ -184,5 +184,4 @@ async function resolveStackSettings({ resolveConfigurationProperty }) {
 module.exports = resolveStackSettings;
 module.exports.checkStackSettings = checkStackSettings;
 module.exports.schedulePeriodSeconds = schedulePeriodSeconds;
-module.exports.alertTopicKmsKeyArnProblem = alertTopicKmsKeyArnProblem;
 module.exports.LOG_RETENTION_DAYS = LOG_RETENTION_DAYS;

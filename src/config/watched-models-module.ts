@@ -7,9 +7,7 @@
 import type { ConfigProblem } from '../errors.ts';
 import { parseWatchedModels } from './load-config.ts';
 
-export type WatchedModelsModule =
-  | { ok: true; code: string }
-  | { ok: false; problems: ConfigProblem[] };
+type WatchedModelsModule = { ok: true; code: string } | { ok: false; problems: ConfigProblem[] };
 
 /** The module's source (`export default {...}`), or every problem found; `file` labels them. */
 export function watchedModelsModule(text: string, file: string): WatchedModelsModule {

@@ -17,7 +17,7 @@ export const rawAvailabilitySchema = z.object({
 });
 
 /** VerificationResult (src/grants/types.ts), field for field. */
-export const verificationResultSchema = z.discriminatedUnion('ok', [
+const verificationResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), via: z.string(), latencyMs: z.number() }),
   z.object({
     ok: z.literal(false),

@@ -5,11 +5,10 @@
  * start pays for. Were any of them full zod, even in a lazily loaded chunk, esbuild would put
  * the zod core that both share (about 80 kB) in a chunk the handler loads at cold start.
  *
- * The one module that imports 'zod/mini'. zod/mini loads no locale by default, so every
- * message would be a bare "Invalid input"; configuring the English locale once, here, keeps
- * them word for word as full zod writes them (the CLI-only simulator scenarios still use full
- * zod, which configures the same locale; the setting is global, so whichever runs first wins
- * and both write the same).
+ * Import zod/mini through this module. zod/mini loads no locale by default, so every
+ * message would be a bare "Invalid input"; configuring the English locale here keeps them word
+ * for word as full zod writes them. The setting is global; full zod (the CLI-only simulator
+ * scenarios) sets the same locale only when none is set, so both write the same.
  *
  * Import it as a namespace: `import * as z from '../validation/zod-mini.ts'`. That is what
  * lets esbuild keep only the functions used. The named `z` (re-exported from zod/mini) is an

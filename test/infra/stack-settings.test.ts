@@ -114,11 +114,15 @@ describe('stack parameters', () => {
       'arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab';
     const govCloud =
       'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    // The AWS European Sovereign Cloud: a region name that does not start with two letters.
+    const sovereign =
+      'arn:aws-eusc:kms:eusc-de-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     for (const [arn, region] of [
       [KEY_ARN, 'us-east-1'],
       [` ${KEY_ARN} `, 'us-east-1'],
       [multiRegion, 'us-east-1'],
       [govCloud, 'us-gov-west-1'],
+      [sovereign, 'eusc-de-east-1'],
       [KEY_ARN, undefined],
     ] as const) {
       expect(
