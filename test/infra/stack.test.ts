@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -21,6 +21,7 @@ import {
   STATE_TABLE_KEY_SCHEMA,
   STATE_TABLE_TTL_ATTRIBUTE,
 } from '../../src/state/dynamodb-table.ts';
+import { LambdaTestBed } from '../support/lambda-test-bed.ts';
 import { CFN_SCHEMA_DIR, CfnSchemaValidator } from './support/cfn-schema-validator.ts';
 import {
   asList,
@@ -999,6 +1000,57 @@ describe('the Lambda package', () => {
         `ConfigError: ${config}:4:9: Model "amazon.nova-pro-v1:0" is listed twice; keep one entry per model and give it all its regions. The first is on line 3.`,
       );
     } finally {
+      removeDirectory(dir);
+    }
+  });
+  it('publishes a verified ready alert from its lazily loaded chunks, as packaged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
+    const model = 'amazon.nova-pro-v1:0';
+    const bed = await LambdaTestBed.start(
+      `account: "123456789012"
+catalog: [{ id: ${model} }]
+grants:
+  - region: us-east-1
+    model: ${model}
+    timeline: [{ at: 0, state: IN_PROGRESS }, { at: 1, state: ENABLED }]
+    invoke: [{ at: 0, result: ok }]
+`,
+      `regions: [us-east-1]\nmodels:\n  - id: ${model}\n    verify: true\n`,
+    );
+    try {
+      for (const entry of entries) {
+        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
+        writeFileSync(join(dir, entry.name), entry.read());
+      }
+      const handler = pathToFileURL(join(dir, 'handlers', 'monitor.mjs')).href;
+      const context = `{ invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => 60000 }`;
+      // A fresh process per run: each is a cold start of the packaged function, against the
+      // simulator, dynalite and the SNS stand-in that LambdaTestBed put in the environment.
+      const coldRun = () =>
+        new Promise<string>((resolve, reject) => {
+          execFile(
+            process.execPath,
+            [
+              '--input-type=module',
+              '-e',
+              `const { handler } = await import(${JSON.stringify(handler)}); const summary = await handler({}, ${context}); console.log(JSON.stringify(summary.transitions.map((t) => t.kind)));`,
+            ],
+            { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+            // The last line: the function's own log lines come first.
+            (error, stdout, stderr) =>
+              error ? reject(new Error(stderr)) : resolve(stdout.trim().split('\n').at(-1) ?? ''),
+          );
+        });
+      expect(await coldRun()).toBe('[]');
+      bed.simulator.setTick(1);
+      expect(await coldRun()).toBe('["ready"]');
+      expect(bed.sns.published.map((p) => p.subject)).toEqual([
+        `Bedrock access ready: ${model} in us-east-1`,
+      ]);
+      const event = JSON.parse(JSON.parse(bed.sns.published[0]?.message ?? '{}').default);
+      expect(event.verification).toMatchObject({ ok: true, via: model });
+    } finally {
+      await bed.close();
       removeDirectory(dir);
     }
   });
