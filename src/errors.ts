@@ -67,3 +67,16 @@ export class EnvironmentError extends BedrockAccessMonitorError {}
  * the function's Errors, while the transitions wait in the outbox.
  */
 export class DeliveryLoadError extends BedrockAccessMonitorError {}
+
+/** An error's name and message; a thrown value that is not an Error has no name. */
+export function errorNameAndMessage(error: unknown): { name: string | null; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: null, message: String(error) };
+}
+
+/** `Name: message` on one line, for logs and for messages that quote an error. */
+export function describeError(error: unknown): string {
+  const { name, message } = errorNameAndMessage(error);
+  return name === null ? message : `${name}: ${message}`;
+}

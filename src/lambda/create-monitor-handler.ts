@@ -5,7 +5,7 @@ import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
-import { DeliveryLoadError, EnvironmentError } from '../errors.ts';
+import { DeliveryLoadError, describeError, EnvironmentError } from '../errors.ts';
 import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
 import type { Notifier } from '../notify/notifier.ts';
@@ -64,7 +64,7 @@ export function createMonitorHandler({
   // that fails is collected here and fails the invocation once the run has saved its state.
   const loadFailures: string[] = [];
   const onLoadFailure = (what: string, error: unknown) =>
-    loadFailures.push(`${what} could not be loaded: ${describe(error)}`);
+    loadFailures.push(`${what} could not be loaded: ${describeError(error)}`);
   const notifier = lazySnsNotifier({
     topicArn: environment.alertTopicArn,
     region: topicRegion(environment.alertTopicArn),
@@ -106,7 +106,7 @@ export function createMonitorHandler({
     } catch (error) {
       config = undefined;
       log.error('Run failed: the state store or the config could not be used', {
-        error: describe(error),
+        error: describeError(error),
       });
       throw error;
     }
@@ -130,8 +130,4 @@ function accountOf(functionArn: string): string {
     );
   }
   return account;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

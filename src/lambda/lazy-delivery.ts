@@ -8,6 +8,7 @@
  * reports it to `onLoadFailure` (the handler then fails the invocation, so the function's
  * Errors alarm fires), and the run goes on as it would with SNS or Bedrock unavailable.
  */
+import { errorNameAndMessage } from '../errors.ts';
 import type { VerificationResult } from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
@@ -75,7 +76,7 @@ export function lazyConverseVerifier(options: {
 }
 
 function notVerified(via: string, error: unknown): VerificationResult {
-  const { name, message } = error instanceof Error ? error : { name: null, message: String(error) };
+  const { name, message } = errorNameAndMessage(error);
   return {
     ok: false,
     via,

@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { NotificationError } from '../errors.ts';
+import { describeError, NotificationError } from '../errors.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { Notifier } from './notifier.ts';
 import { renderNotification } from './render-notification.ts';
@@ -33,9 +33,4 @@ export function createSnsNotifier({ client, topicArn }: SnsNotifierOptions): Not
 /** A notifier with a client of its own, in the topic's region (the Lambda's, created once). */
 export function createTopicNotifier(topicArn: string, region: string): Notifier {
   return createSnsNotifier({ client: new SNSClient({ region }), topicArn });
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

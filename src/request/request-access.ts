@@ -13,7 +13,7 @@ import {
 import { rethrowIfNoCredentials } from '../aws/no-credentials.ts';
 import { classifyCheckError } from '../bedrock/classify-error.ts';
 import { NOT_FOUND_RAW, parseAvailabilityAnswer } from '../bedrock/parse-availability.ts';
-import { BedrockAccessMonitorError } from '../errors.ts';
+import { BedrockAccessMonitorError, errorNameAndMessage } from '../errors.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
 import type { GrantState } from '../grants/types.ts';
 import { formatElapsed } from './elapsed.ts';
@@ -260,6 +260,6 @@ async function createAgreement(
 }
 
 function describeSdkError(error: unknown): string {
-  const { name, message } = error instanceof Error ? error : { name: null, message: String(error) };
+  const { name, message } = errorNameAndMessage(error);
   return name === null || name === 'Error' ? message : `${name}: ${message}`;
 }

@@ -1,5 +1,6 @@
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { RuntimeClientForRegion } from '../bedrock/runtime-clients.ts';
+import { errorNameAndMessage } from '../errors.ts';
 import type { VerificationResult } from '../grants/types.ts';
 import { classifyAccessError } from './access-cause.ts';
 
@@ -35,8 +36,7 @@ export function createConverseVerifier(clientForRegion: RuntimeClientForRegion):
         return { ok: true, via, latencyMs: Math.round(performance.now() - startedAt) };
       } catch (error) {
         const { cause, category, lasting, explanation, nextStep } = classifyAccessError(error);
-        const { name, message } =
-          error instanceof Error ? error : { name: null, message: String(error) };
+        const { name, message } = errorNameAndMessage(error);
         return {
           ok: false,
           via,
