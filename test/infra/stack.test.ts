@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -828,6 +828,8 @@ describe('the Lambda package', () => {
   /** Every module of the package: the entry and the chunks esbuild split off. */
   let code: string;
   let zipPath: string;
+  /** The package unzipped, as Lambda lays it out. */
+  let packageDir: string;
 
   beforeAll(() => {
     zipPath = join(defaults.outDir, 'bedrock-access-monitor.zip');
@@ -838,7 +840,44 @@ describe('the Lambda package', () => {
         ?.read()
         .toString('utf8') ?? '';
     code = entries.map((e) => e.read().toString('utf8')).join('\n');
+    packageDir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
+    for (const entry of entries) {
+      mkdirSync(dirname(join(packageDir, entry.name)), { recursive: true });
+      writeFileSync(join(packageDir, entry.name), entry.read());
+    }
   });
+  afterAll(() => removeDirectory(packageDir));
+
+  /** The environment serverless.yml gives the function, for runs that reach no AWS service. */
+  const FUNCTION_ENV = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    STATE_TABLE_NAME: 'bedrock-access-monitor-dev-state',
+    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bedrock-access-monitor-dev-alerts',
+  };
+  const CONTEXT = `{ invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => 60000 }`;
+
+  /**
+   * A cold start of the packaged function: a fresh node process imports the unzipped handler
+   * and runs `script`, where `handler` and `context` are in scope. Resolves with the last line
+   * the script prints (the function's own log lines come first).
+   */
+  const coldStart = (script: string, env: NodeJS.ProcessEnv) => {
+    const handler = pathToFileURL(join(packageDir, 'handlers', 'monitor.mjs')).href;
+    return new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { handler } = await import(${JSON.stringify(handler)}); const context = ${CONTEXT}; ${script}`,
+        ],
+        { env },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(stderr)) : resolve(stdout.trim().split('\n').at(-1) ?? ''),
+      );
+    });
+  };
 
   it('holds the minified ESM bundle of the handler, its chunks and no node_modules', async ({
     annotate,
@@ -906,36 +945,10 @@ describe('the Lambda package', () => {
     expect(ungranted).toEqual([]);
   });
 
-  it('loads on Node and exports the handler', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
-    try {
-      for (const entry of entries) {
-        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
-        writeFileSync(join(dir, entry.name), entry.read());
-      }
-      const file = join(dir, 'handlers', 'monitor.mjs');
-      const output = execFileSync(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`,
-        ],
-        {
-          encoding: 'utf8',
-          env: {
-            PATH: process.env.PATH,
-            AWS_REGION: 'us-east-1',
-            STATE_TABLE_NAME: 'bedrock-access-monitor-dev-state',
-            ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bedrock-access-monitor-dev-alerts',
-          },
-        },
-      );
-      expect(output.trim()).toBe('function');
-    } finally {
-      removeDirectory(dir);
-    }
+  it('loads on Node and exports the handler', async () => {
+    expect(await coldStart('console.log(typeof handler);', FUNCTION_ENV)).toBe('function');
   });
+
   it('starts without the YAML parser, the validator, or the SNS and Bedrock Runtime clients', () => {
     const modules = new Map(entries.map((e) => [e.name, e.read().toString('utf8')]));
     const atStart = staticallyImported(modules, 'handlers/monitor.mjs');
@@ -964,47 +977,22 @@ describe('the Lambda package', () => {
     ).toBe(true);
   });
 
-  it('reads a WATCHED_MODELS_FILE through its lazily loaded validator', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
-    try {
-      for (const entry of entries) {
-        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
-        writeFileSync(join(dir, entry.name), entry.read());
-      }
-      const config = join(dir, 'replacement.yml');
-      writeFileSync(
-        config,
-        'regions: [us-east-1]\nmodels:\n  - id: amazon.nova-pro-v1:0\n  - id: amazon.nova-pro-v1:0\n',
-      );
-      const handler = pathToFileURL(join(dir, 'handlers', 'monitor.mjs')).href;
-      const context = `{ invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => 60000 }`;
-      const result = spawnSync(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `const { handler } = await import(${JSON.stringify(handler)}); await handler({}, ${context}).catch((error) => { console.log(error.name + ': ' + error.message); });`,
-        ],
-        {
-          encoding: 'utf8',
-          env: {
-            PATH: process.env.PATH,
-            AWS_REGION: 'us-east-1',
-            STATE_TABLE_NAME: 'bedrock-access-monitor-dev-state',
-            ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bedrock-access-monitor-dev-alerts',
-            WATCHED_MODELS_FILE: config,
-          },
-        },
-      );
-      expect(result.stdout.trim()).toBe(
-        `ConfigError: ${config}:4:9: Model "amazon.nova-pro-v1:0" is listed twice; keep one entry per model and give it all its regions. The first is on line 3.`,
-      );
-    } finally {
-      removeDirectory(dir);
-    }
+  it('reads a WATCHED_MODELS_FILE through its lazily loaded validator', async () => {
+    const config = join(packageDir, 'replacement.yml');
+    writeFileSync(
+      config,
+      'regions: [us-east-1]\nmodels:\n  - id: amazon.nova-pro-v1:0\n  - id: amazon.nova-pro-v1:0\n',
+    );
+    const output = await coldStart(
+      "await handler({}, context).catch((error) => { console.log(error.name + ': ' + error.message); });",
+      { ...FUNCTION_ENV, WATCHED_MODELS_FILE: config },
+    );
+    expect(output).toBe(
+      `ConfigError: ${config}:4:9: Model "amazon.nova-pro-v1:0" is listed twice; keep one entry per model and give it all its regions. The first is on line 3.`,
+    );
   });
+
   it('publishes a verified ready alert from its lazily loaded chunks, as packaged', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bam-bundle-'));
     const model = 'amazon.nova-pro-v1:0';
     const bed = await LambdaTestBed.start(
       `account: "123456789012"
@@ -1018,29 +1006,13 @@ grants:
       `regions: [us-east-1]\nmodels:\n  - id: ${model}\n    verify: true\n`,
     );
     try {
-      for (const entry of entries) {
-        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
-        writeFileSync(join(dir, entry.name), entry.read());
-      }
-      const handler = pathToFileURL(join(dir, 'handlers', 'monitor.mjs')).href;
-      const context = `{ invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => 60000 }`;
-      // A fresh process per run: each is a cold start of the packaged function, against the
-      // simulator, dynalite and the SNS stand-in that LambdaTestBed put in the environment.
+      // Each run a cold start, against the simulator, dynalite and the SNS stand-in that
+      // LambdaTestBed put in this process's environment.
       const coldRun = () =>
-        new Promise<string>((resolve, reject) => {
-          execFile(
-            process.execPath,
-            [
-              '--input-type=module',
-              '-e',
-              `const { handler } = await import(${JSON.stringify(handler)}); const summary = await handler({}, ${context}); console.log(JSON.stringify(summary.transitions.map((t) => t.kind)));`,
-            ],
-            { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
-            // The last line: the function's own log lines come first.
-            (error, stdout, stderr) =>
-              error ? reject(new Error(stderr)) : resolve(stdout.trim().split('\n').at(-1) ?? ''),
-          );
-        });
+        coldStart(
+          'const summary = await handler({}, context); console.log(JSON.stringify(summary.transitions.map((t) => t.kind)));',
+          { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        );
       expect(await coldRun()).toBe('[]');
       bed.simulator.setTick(1);
       expect(await coldRun()).toBe('["ready"]');
@@ -1051,7 +1023,6 @@ grants:
       expect(event.verification).toMatchObject({ ok: true, via: model });
     } finally {
       await bed.close();
-      removeDirectory(dir);
     }
   });
 });
