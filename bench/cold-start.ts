@@ -228,17 +228,10 @@ async function packageImportsOf(inputs: string[]): Promise<string[]> {
   const ownFiles = [...new Set(inputs)].filter((input) => /^(src|handlers)\/.*\.ts$/.test(input));
   for (const file of ownFiles) {
     const source = await readFile(join(PROJECT_ROOT, file), 'utf8');
-    const declarations = source.matchAll(
-      /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'((?:@aws-sdk|@aws-lambda-powertools)\/[^']+)';/gm,
-    );
-    for (const [, typeOnly, names = '', from = ''] of declarations) {
-      if (typeOnly) continue;
-      const values = names
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name.length > 0 && !name.startsWith('type '));
+    for (const { names, from } of valueImportsOf(source)) {
+      if (!/^(@aws-sdk|@aws-lambda-powertools)\//.test(from)) continue;
       const set = byPackage.get(from) ?? new Set<string>();
-      for (const name of values) set.add(name);
+      for (const name of names) set.add(name);
       byPackage.set(from, set);
     }
   }
@@ -286,11 +279,25 @@ function topPackages(
  */
 async function reexportedImportsOf(entry: string): Promise<string> {
   const source = await readFile(join(PROJECT_ROOT, entry), 'utf8');
-  const declarations = source.matchAll(/^import\s+\{([^}]*)\}\s+from\s+'([^']+)';/gm);
-  return [...declarations]
-    .map(([, names = '', from = '']) => {
+  return valueImportsOf(source)
+    .filter(({ names }) => names.length > 0)
+    .map(({ names, from }) => {
       const path = from.startsWith('.') ? `./${join(dirname(entry), from)}` : from;
-      return `export { ${names.trim()} } from '${path}';`;
+      return `export { ${names.join(', ')} } from '${path}';`;
     })
     .join('\n');
+}
+
+/** The value names of each `import { ... } from '...'` declaration; type-only imports give none. */
+function valueImportsOf(source: string): Array<{ names: string[]; from: string }> {
+  const declarations = source.matchAll(/^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';/gm);
+  return [...declarations].map(([, typeOnly, names = '', from = '']) => ({
+    from,
+    names: typeOnly
+      ? []
+      : names
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name.length > 0 && !name.startsWith('type ')),
+  }));
 }
