@@ -12,6 +12,7 @@ import { type CheckOutcome, GRANT_STATES, type TransitionEvent } from '../grants
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
+import { baselineLine, failedCheckLine, transitionLine, writeHistoryLine } from './history-log.ts';
 import type { FailureView, PairStatus, PairView, RunSummary } from './run-summary.ts';
 
 /** Structured log lines; Powertools Logger fits, so does a console adapter. */
@@ -82,9 +83,10 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
       return;
     }
     stored.set(pairKey(next), next);
+    if (decision.type === 'baseline') writeHistoryLine(deps.log, baselineLine(next, deps));
     if (decision.type === 'transition') {
       transitions.push(decision.event);
-      deps.log?.info('Grant state changed', { ...decision.event });
+      writeHistoryLine(deps.log, transitionLine(decision.event, deps));
     }
     for (const entry of next.outbox) {
       if (written.claimed.has(entry.event.eventId)) deliveries.push({ record: next, entry });
@@ -93,7 +95,10 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
 
   const observedKeys = new Set<string>();
   for (const outcome of outcomes) {
-    if (!outcome.ok) continue;
+    if (!outcome.ok) {
+      writeHistoryLine(deps.log, failedCheckLine(outcome, deps, observedAt));
+      continue;
+    }
     observedKeys.add(pairKey(outcome));
     const previous = stored.get(pairKey(outcome));
     const decision = decideNext(previous, observedState(deps.account, outcome, observedAt), rules);
