@@ -17,6 +17,7 @@ import {
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
+import { baselineLine, failedCheckLine, transitionLine, writeHistoryLine } from './history-log.ts';
 import type { MonitorLog } from './monitor-log.ts';
 import {
   type Claim,
@@ -72,6 +73,9 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   const stored = new Map(loaded.records.map((record) => [pairKey(record), record]));
 
   const { outcomes, defects } = await checkAvailability(deps, targets);
+  for (const outcome of outcomes) {
+    if (!outcome.ok) writeHistoryLine(deps.log, failedCheckLine(outcome, deps, observedAt));
+  }
 
   const claimant = {
     token: newClaimToken(),
@@ -84,7 +88,10 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     ),
   );
   const { landed, conflicts } = await claimAll(deps, stored, observations, claimant);
-  for (const { claim } of landed) stored.set(pairKey(claim.record), claim.record);
+  for (const { claim } of landed) {
+    stored.set(pairKey(claim.record), claim.record);
+    if (claim.expectedVersion === 0) writeHistoryLine(deps.log, baselineLine(claim.record, deps));
+  }
 
   const delivery = await deliverClaimed(
     landed.map(({ claim }) => claim),
@@ -101,7 +108,7 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   const transitions = landed.flatMap(({ event }) =>
     event === undefined ? [] : [delivery.verified.get(event.eventId) ?? event],
   );
-  for (const event of transitions) deps.log?.info('Grant state changed', { ...event });
+  for (const event of transitions) writeHistoryLine(deps.log, transitionLine(event, deps));
   const allDefects = [...defects, ...delivery.defects];
   if (allDefects.length > 0) throw new DefectError(allDefects);
 
