@@ -164,15 +164,15 @@ describe('stack parameters', () => {
     );
   });
 
-  it('are the ones serverless.yml declares, each documented in the README parameter table', () => {
+  it('are the ones serverless.yml declares, each documented in the parameter table of docs/deploy-and-operate.md', () => {
     const stack = parseYaml(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
       params: { default: Record<string, unknown> };
       custom: { parameters: Record<string, unknown> };
     };
     expect(stack.params.default).toEqual(DEFAULTS);
     expect(Object.keys(stack.custom.parameters).sort()).toEqual(Object.keys(DEFAULTS).sort());
-    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const tableRows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy-and-operate.md'), 'utf8');
+    const tableRows = doc.split('\n').filter((line) => line.startsWith('| `'));
     for (const name of Object.keys(DEFAULTS)) {
       expect(
         tableRows.some((row) => row.split('|')[1]?.includes(`\`${name}\``)),
