@@ -413,7 +413,7 @@ describe('the alert topic with a shared key (alertTopicKmsKeyArn)', () => {
   ] as const)('stops packaging, naming the parameter, for %s', (_name, which, message) => {
     const run = badKeys[which];
     expect(run.code).not.toBe(0);
-    expect(run.output).toContain('serverless.yml parameters are not usable');
+    expect(run.output).toContain('The stack settings are not usable');
     expect(run.output).toMatch(message);
     expect(run.output).toContain(JSON.stringify(BAD_KEY_ARNS[which]));
     expect(existsSync(run.outDir) ? readdirSync(run.outDir) : []).toEqual([]);
