@@ -1,3 +1,5 @@
+import { findAccessProblem } from './aws/access-problem.ts';
+import { explainAccessProblem } from './aws/explain-access-problem.ts';
 import { type CliIo, EXIT, processIo } from './cli/cli-io.ts';
 import { checkCommand } from './cli/commands/check.ts';
 import { demoCommand } from './cli/commands/demo.ts';
@@ -7,6 +9,7 @@ import { requestCommand } from './cli/commands/request.ts';
 import { simulateCommand } from './cli/commands/simulate.ts';
 import { statusCommand } from './cli/commands/status.ts';
 import { validateCommand } from './cli/commands/validate.ts';
+import { readCredentialSource } from './config/aws-credential-source.ts';
 import { BedrockAccessMonitorError, ConfigError, UsageError } from './errors.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
@@ -51,6 +54,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await run(args, io);
   } catch (error) {
+    // Before our own errors: a state store error may carry an expired token as its cause.
+    const accessProblem = findAccessProblem(error);
+    if (accessProblem !== undefined) {
+      io.err(explainAccessProblem(accessProblem, await readCredentialSource(), command));
+      return EXIT.error;
+    }
     if (error instanceof UsageError) {
       io.err(error.message);
       return EXIT.usage;

@@ -1,3 +1,5 @@
+import type { AccessProblem } from './aws/access-problem.ts';
+
 /**
  * The monitor's own errors, matched with `instanceof` (never by message text). The CLI prints
  * their message as it is, so each message is written for the person running it.
@@ -45,6 +47,20 @@ export class UsageError extends BedrockAccessMonitorError {}
 
 /** The CLI found no AWS credentials in the default chain. */
 export class NoCredentialsError extends BedrockAccessMonitorError {}
+
+/**
+ * AWS could not be asked with the caller's credentials (none, expired, invalid, an SSO session
+ * to renew, no route), found where the SDK's error is no longer at hand; the CLI explains it.
+ */
+export class AwsAccessError extends BedrockAccessMonitorError {
+  readonly problem: AccessProblem;
+
+  constructor(problem: AccessProblem, options?: ErrorOptions) {
+    super(problem.reason, options);
+    this.name = 'AwsAccessError';
+    this.problem = problem;
+  }
+}
 
 /** The local state file is not ours, not readable, or changed under this run. Left untouched. */
 export class StateFileError extends BedrockAccessMonitorError {}

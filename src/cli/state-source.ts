@@ -36,11 +36,8 @@ export function openStateSource(options: {
 }
 
 /** The account whose items to read in the table: --account, or the caller's own. */
-export async function accountForTable(
-  account: string | undefined,
-  command: string,
-): Promise<string> {
-  if (account === undefined) return resolveCallerAccount(undefined, command);
+export async function accountForTable(account: string | undefined): Promise<string> {
+  if (account === undefined) return resolveCallerAccount();
   if (!/^\d{12}$/.test(account))
     throw new UsageError(`--account must be a 12-digit AWS account id, not "${account}".`);
   return account;

@@ -46,7 +46,7 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     };
     const accounts =
       source.kind === 'table'
-        ? [await accountForTable(values.account, 'history')]
+        ? [await accountForTable(values.account)]
         : await localAccounts(source.store, values.account);
     const transitions = (
       await Promise.all(accounts.map((account) => source.store.history({ account, ...filters })))

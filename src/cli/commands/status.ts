@@ -32,7 +32,7 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   try {
     const { records, skipped } =
       source.kind === 'table'
-        ? await source.store.load(await accountForTable(values.account, 'status'))
+        ? await source.store.load(await accountForTable(values.account))
         : await source.store.loadAllAccounts();
     const where = source.kind === 'table' ? `table ${source.tableName}` : source.path;
     if (values.json) {
