@@ -56,6 +56,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       concurrencyPerRegion: 4,
       requestTimeoutMs: 2_000,
       maxAttempts: 5,
+      // The simulator's Converse is free: the demo shows verification whenever the config asks.
+      verify: true,
       onNotify: (event) => alerts.push(event),
     });
     io.out(
