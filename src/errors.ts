@@ -62,6 +62,18 @@ export class AwsAccessError extends BedrockAccessMonitorError {
   }
 }
 
+/**
+ * A file or port the command line points at cannot be used: a scenario file that does not
+ * exist, a state path that is a directory, a port already in use. The message says which and
+ * what to give instead.
+ */
+export class LocalResourceError extends BedrockAccessMonitorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LocalResourceError';
+  }
+}
+
 /** The local state file is not ours, not readable, or changed under this run. Left untouched. */
 export class StateFileError extends BedrockAccessMonitorError {}
 

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
 import { FileStateStore } from '../state/file-state-store.ts';
 import { DEFAULT_STATE_PATH } from './defaults.ts';
+import { assertStatePathIsFile } from './local-resources.ts';
 
 export type StateSource =
   | { kind: 'file'; path: string; store: FileStateStore; close(): void }
@@ -13,10 +14,10 @@ export type StateSource =
  * The deployed table (`--table`, region from the usual AWS settings) or the local state file
  * of `check` runs (`--state`, or the default path).
  */
-export function openStateSource(options: {
+export async function openStateSource(options: {
   table?: string | undefined;
   state?: string | undefined;
-}): StateSource {
+}): Promise<StateSource> {
   if (options.table !== undefined && options.state !== undefined) {
     throw new UsageError(
       'Give either --table (the deployed monitor) or --state (a local state file), not both.',
@@ -32,6 +33,7 @@ export function openStateSource(options: {
     };
   }
   const path = options.state ?? DEFAULT_STATE_PATH;
+  await assertStatePathIsFile(path);
   return { kind: 'file', path, store: new FileStateStore(path), close: () => {} };
 }
 

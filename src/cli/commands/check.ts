@@ -5,6 +5,7 @@ import { runCheck } from '../../monitor/run-check.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
 import * as defaults from '../defaults.ts';
 import { createLocalMonitor } from '../local-monitor.ts';
+import { assertStatePathIsFile } from '../local-resources.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 import { plural } from '../plural.ts';
 import { renderRun } from '../render-run.ts';
@@ -84,8 +85,10 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     ),
   };
   const config = await loadWatchedModels(values.config ?? defaults.DEFAULT_CONFIG_PATH);
-  const account = await resolveCallerAccount(config.regions[0] as string);
   const statePath = values.state ?? defaults.DEFAULT_STATE_PATH;
+  // Local inputs first: nothing is asked of AWS for a run that could not record its answers.
+  await assertStatePathIsFile(statePath);
+  const account = await resolveCallerAccount(config.regions[0] as string);
   const deps = createLocalMonitor({
     account,
     config,

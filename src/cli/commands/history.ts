@@ -37,7 +37,7 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     return EXIT.ok;
   }
   const since = values.since === undefined ? undefined : parseSince(values.since);
-  const source = openStateSource({ table: values.table, state: values.state });
+  const source = await openStateSource({ table: values.table, state: values.state });
   try {
     const filters = {
       ...(values.model === undefined ? {} : { modelId: values.model }),

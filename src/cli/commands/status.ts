@@ -28,7 +28,7 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     io.out(STATUS_HELP);
     return EXIT.ok;
   }
-  const source = openStateSource({ table: values.table, state: values.state });
+  const source = await openStateSource({ table: values.table, state: values.state });
   try {
     const { records, skipped } =
       source.kind === 'table'
