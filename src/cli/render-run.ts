@@ -2,6 +2,7 @@ import { type PairRecord, pairKey } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { PairView, RunSummary } from '../monitor/run-summary.ts';
 import { formatTime, renderSubject } from '../notify/render-alert.ts';
+import { plural } from './plural.ts';
 import { renderTable } from './render-table.ts';
 
 /** The check command's human output: the region × model table, transitions, failures. */
@@ -19,7 +20,7 @@ export function renderRun(summary: RunSummary): string {
     ];
   });
   const sections = [
-    `Account ${summary.account}: ${summary.checks} checks (${models.size} models x ${regions.size} regions) in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `Account ${summary.account}: ${plural(summary.checks, 'check')} (${plural(models.size, 'model')} x ${plural(regions.size, 'region')}) in ${(summary.durationMs / 1000).toFixed(1)} s`,
     '',
     renderTable(['REGION', 'MODEL', 'STATE', 'SINCE'], rows),
     '',
@@ -45,7 +46,7 @@ export function renderRun(summary: RunSummary): string {
   if (summary.notifications.failed > 0) {
     sections.push(
       '',
-      `${summary.notifications.failed} notification(s) failed; the next run sends them again.`,
+      `${plural(summary.notifications.failed, 'notification')} failed; the next run sends ${summary.notifications.failed === 1 ? 'it' : 'them'} again.`,
     );
   }
   return sections.join('\n');
@@ -71,7 +72,7 @@ export function renderStoredStates(records: readonly PairRecord[]): string {
       record.modelId,
       record.pendingRevocation === null
         ? record.state
-        : `${record.state} (revocation pending: ${record.pendingRevocation.count} answer(s) ${record.pendingRevocation.state})`,
+        : `${record.state} (revocation pending: ${plural(record.pendingRevocation.count, 'answer')} ${record.pendingRevocation.state})`,
       formatTime(record.since),
       record.outbox.length > 0 ? `${record.outbox.length} undelivered` : '',
     ]);

@@ -6,6 +6,9 @@ import { FileStateStore } from '../state/file-state-store.ts';
 import { DEFAULT_STATE_PATH } from './defaults.ts';
 import { assertStatePathIsFile } from './local-resources.ts';
 
+// TableName in the DynamoDB API reference.
+const DYNAMODB_TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+
 export type StateSource =
   | { kind: 'file'; path: string; store: FileStateStore; close(): void }
   | { kind: 'table'; tableName: string; store: DynamoDbStateStore; close(): void };
@@ -24,6 +27,11 @@ export async function openStateSource(options: {
     );
   }
   if (options.table !== undefined) {
+    if (!DYNAMODB_TABLE_NAME.test(options.table)) {
+      throw new UsageError(
+        `--table ${JSON.stringify(options.table)} is not a DynamoDB table name (3 to 255 letters, digits, _ - or .): give the deployed state table, the stack output StateTableName, like bedrock-access-monitor-dev-state.`,
+      );
+    }
     const client = new DynamoDBClient({});
     return {
       kind: 'table',

@@ -84,6 +84,11 @@ function regionMessage(input: unknown): string {
   if (typeof input !== 'string') {
     return `Each region must be a region name like us-east-1, not ${describeValue(input)}.`;
   }
+  return unknownRegionMessage(input);
+}
+
+/** Why `input` is no Bedrock region, with the region probably meant; the CLI's --region too. */
+export function unknownRegionMessage(input: string): string {
   return `"${input}" is not an AWS region with a Bedrock endpoint${regionSuggestion(input) ?? '.'}`;
 }
 

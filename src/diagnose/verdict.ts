@@ -6,13 +6,21 @@
  * missing use-case form each make it unusable; a grant that looks fine, a call that failed for a
  * passing reason, or steps that could not ask leave it open ("could not tell").
  */
+import { mentionsNetworkFailure } from '../bedrock/network-errors.ts';
 import type { FailureKind } from '../grants/types.ts';
 import {
   type AccessCauseCategory,
   type AccessCauseName,
   describeCause,
 } from '../verify/access-cause.ts';
-import type { DiagnosisSteps, StepCause, StepError, Verdict, VerdictOutcome } from './diagnosis.ts';
+import type {
+  DiagnosisSteps,
+  InvokeStep,
+  StepCause,
+  StepError,
+  Verdict,
+  VerdictOutcome,
+} from './diagnosis.ts';
 import type { ModelTarget } from './target.ts';
 
 /** Exit codes of `diagnose`; 1 (errors such as no credentials) and 2 (usage) are the CLI's. */
@@ -202,6 +210,16 @@ function couldNotTell(target: ModelTarget, steps: DiagnosisSteps, notes: string[
   const failed = failedSteps(steps);
   const failures = failed.map(({ operation, error }) => `${operation}: ${describeError(error)}`);
 
+  if (invoke.ran && invoke.cause !== null && callNeverReachedBedrock(invoke)) {
+    return verdict('could-not-tell', {
+      category: 'transient',
+      cause: invoke.cause,
+      basis: 'invocation',
+      explanation: `The 1-token call never reached Bedrock Runtime in ${target.region} (${invoke.message}): this is a network problem, not Bedrock being busy, and says nothing about access.`,
+      nextStep: networkNextStep(),
+      also: [...failures.map((failure) => `A step failed: ${failure}`), ...notes],
+    });
+  }
   if (invoke.ran && invoke.cause !== null) {
     const transient = invoke.category === 'transient';
     const described = describeCause(invoke.cause);
@@ -217,6 +235,16 @@ function couldNotTell(target: ModelTarget, steps: DiagnosisSteps, notes: string[
     });
   }
 
+  if (failed.length > 0 && failed.every(({ error }) => error.kind === 'network')) {
+    return verdict('could-not-tell', {
+      category: 'transient',
+      cause: 'step-failed',
+      basis: 'steps',
+      explanation: `Bedrock in ${target.region} could not be reached: ${failures.join('; ')}. This is a network problem, not Bedrock being busy.`,
+      nextStep: networkNextStep(),
+      also: notes,
+    });
+  }
   if (failed.length > 0) {
     const allTransient = failed.every(({ error }) => TRANSIENT_KINDS.has(error.kind));
     const denied = failed.some(({ error }) => error.kind === 'denied');
@@ -304,6 +332,15 @@ function diagnoseNextStep(cause: AccessCauseName, target: ModelTarget): string |
     default:
       return undefined;
   }
+}
+
+/** The call failed before any answer: no connection, DNS, a proxy, a wrong endpoint. */
+export function callNeverReachedBedrock(invoke: InvokeStep): boolean {
+  return invoke.category === 'transient' && mentionsNetworkFailure(invoke.message ?? '');
+}
+
+function networkNextStep(): string {
+  return 'Check the network connection, DNS and any proxy, and AWS_ENDPOINT_URL_BEDROCK and AWS_ENDPOINT_URL_BEDROCK_RUNTIME if you set them; then run diagnose again.';
 }
 
 function retryLater(target: ModelTarget): string {

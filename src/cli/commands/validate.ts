@@ -1,8 +1,9 @@
 import { loadWatchedModels } from '../../config/load-config.ts';
-import { resolveTargets } from '../../config/watched-config.ts';
+import { watchedScope } from '../../config/watched-config.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
 import { DEFAULT_CONFIG_PATH } from '../defaults.ts';
 import { parseOptions } from '../parse-options.ts';
+import { plural, renderScope } from '../plural.ts';
 
 export const VALIDATE_HELP = `Usage: bedrock-access-monitor validate [FILE]
 
@@ -28,9 +29,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   const file = positionals[0] ?? DEFAULT_CONFIG_PATH;
   // A ConfigError propagates to main(), which prints every problem and exits 1.
   const config = await loadWatchedModels(file);
-  const regions = new Set(resolveTargets(config).map((target) => target.region));
   io.out(
-    `${file}: valid. ${config.models.length} models, ${regions.size} regions, ${resolveTargets(config).length} checks per run; notify on ${config.notify.join(', ')}; revocation confirmed after ${config.confirmRevocation} answer(s).`,
+    `${file}: valid. ${renderScope(watchedScope(config))}; notify on ${config.notify.join(', ')}; revocation confirmed after ${plural(config.confirmRevocation, 'answer')} in a row.`,
   );
   return EXIT.ok;
 }
