@@ -4,6 +4,7 @@
  * grants belong to the model, calls may go through the profile.
  */
 import { isBedrockRegion } from '../config/bedrock-regions.ts';
+import { invisibleCharacterProblem } from '../config/invisible-characters.ts';
 import { INFERENCE_PROFILE_PREFIXES, unknownRegionMessage } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 
@@ -52,6 +53,8 @@ export function parseModelTarget(
       `${command}: "${model}" is an ARN; give the model id (or inference profile id) alone. ${see}`,
     );
   }
+  const invisible = invisibleCharacterProblem('The model id', model);
+  if (invisible !== undefined) throw new UsageError(`${command}: ${invisible} ${see}`);
   if (model !== model.toLowerCase()) {
     // Bedrock would answer with a ValidationException or a 404 that reads like an access problem.
     throw new UsageError(

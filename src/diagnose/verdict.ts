@@ -7,6 +7,7 @@
  * passing reason, or steps that could not ask leave it open ("could not tell").
  */
 import { mentionsNetworkFailure } from '../bedrock/network-errors.ts';
+import { profilePrefixFor } from '../config/inference-profile-geographies.ts';
 import type { FailureKind } from '../grants/types.ts';
 import {
   type AccessCauseCategory,
@@ -320,7 +321,7 @@ function diagnoseNextStep(cause: AccessCauseName, target: ModelTarget): string |
   const { modelId, region } = target;
   switch (cause) {
     case 'needs-inference-profile': {
-      const profile = `${profilePrefix(region)}.${modelId}`;
+      const profile = `${profilePrefixFor(region)}.${modelId}`;
       return `Call it through a cross-region inference profile id such as ${profile}; check that one with: bedrock-access-monitor diagnose ${modelId} --region ${region} --inference-profile ${profile}`;
     }
     case 'invalid-model-id':
@@ -345,15 +346,6 @@ function networkNextStep(): string {
 
 function retryLater(target: ModelTarget): string {
   return `Run diagnose again in a minute; if it keeps failing, check the AWS Health Dashboard for Bedrock in ${target.region}.`;
-}
-
-/** The geography of the system inference profiles that start in `region`. */
-function profilePrefix(region: string): string {
-  if (region.startsWith('us-gov-')) return 'us-gov';
-  if (region.startsWith('us-')) return 'us';
-  if (region.startsWith('eu-')) return 'eu';
-  if (region.startsWith('ap-')) return 'apac';
-  return 'global';
 }
 
 /** The LEGACY lifecycle is worth knowing even when the call works. */

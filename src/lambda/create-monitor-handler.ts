@@ -4,6 +4,7 @@ import { createBedrockAvailabilitySource } from '../bedrock/availability-source.
 import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
+import { checkBudgetMs } from '../config/run-capacity.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
 import { DeliveryLoadError, describeError, EnvironmentError } from '../errors.ts';
 import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
@@ -32,9 +33,6 @@ export interface MonitorHandlerOptions {
 }
 
 export type MonitorHandler = (event: unknown, context: MonitorContext) => Promise<RunSummary>;
-
-// Bedrock checks stop early enough to leave time for the state writes and the publishes.
-const MIN_WRITE_TIME_MS = 5_000;
 
 /**
  * Builds the scheduled handler. The DynamoDB client and the store are created here, once per
@@ -93,7 +91,8 @@ export function createMonitorHandler({
           store,
           notifier,
           verifier,
-          deadline: Date.now() + remaining - Math.max(MIN_WRITE_TIME_MS, remaining / 4),
+          // Bedrock checks stop early enough to leave time for the writes and the publishes.
+          deadline: Date.now() + checkBudgetMs(remaining),
           // No run outlives the function's timeout, so an older claim belongs to a dead run.
           outboxLeaseMs: remaining + 30_000,
           log,
