@@ -62,11 +62,20 @@ export function renderTransitions(transitions: readonly TransitionEvent[]): stri
   ].join('\n');
 }
 
-/** The status command's table: what is stored, with no AWS call. */
-export function renderStoredStates(records: readonly PairRecord[]): string {
-  const rows = [...records]
-    .sort(byRegionThenModel)
-    .map((record) => [
+/**
+ * The status command's table: what is stored, with no AWS call. `unwatched`, when the config is
+ * known, names the config a pair is no longer in.
+ */
+export function renderStoredStates(
+  records: readonly PairRecord[],
+  unwatched?: { isUnwatched(record: PairRecord): boolean; configPath: string },
+): string {
+  const rows = [...records].sort(byRegionThenModel).map((record) => {
+    const notes = [
+      record.outbox.length > 0 ? `${record.outbox.length} undelivered` : '',
+      unwatched?.isUnwatched(record) ? `not in ${unwatched.configPath}` : '',
+    ];
+    return [
       record.account,
       record.region,
       record.modelId,
@@ -74,9 +83,10 @@ export function renderStoredStates(records: readonly PairRecord[]): string {
         ? record.state
         : `${record.state} (revocation pending: ${plural(record.pendingRevocation.count, 'answer')} ${record.pendingRevocation.state})`,
       formatTime(record.since),
-      record.outbox.length > 0 ? `${record.outbox.length} undelivered` : '',
-    ]);
-  return renderTable(['ACCOUNT', 'REGION', 'MODEL', 'STATE', 'SINCE', 'OUTBOX'], rows);
+      notes.filter((note) => note !== '').join('; '),
+    ];
+  });
+  return renderTable(['ACCOUNT', 'REGION', 'MODEL', 'STATE', 'SINCE', 'NOTE'], rows);
 }
 
 function describeState(pair: PairView, failureKind: string | undefined): string {

@@ -36,6 +36,8 @@ export class FileStateStore implements StateStore {
   #file: StateFile | undefined;
   #entries = new Map<string, Entry>();
   #dirty = new Set<string>();
+  /** Dirty keys whose pair leaves the file at the next flush (`status --prune`). */
+  #removed = new Set<string>();
   #newHistory: TransitionEvent[] = [];
 
   constructor(path: string, options: { historyRetentionDays?: number } = {}) {
@@ -102,6 +104,16 @@ export class FileStateStore implements StateStore {
     this.#dirty.add(key);
   }
 
+  /** Drops loaded pairs from the file at the next flush (`status --prune`); history stays. */
+  async remove(pairs: ReadonlyArray<Pick<PairRecord, 'account' | 'region' | 'modelId'>>) {
+    for (const pair of pairs) {
+      const key = storeKey(pair);
+      if (!this.#entries.has(key)) continue;
+      this.#removed.add(key);
+      this.#dirty.add(key);
+    }
+  }
+
   async history(query: HistoryQuery): Promise<TransitionEvent[]> {
     const file = this.#file ?? (await this.#read());
     return readableHistory(file.history)
@@ -134,7 +146,9 @@ export class FileStateStore implements StateStore {
       const parsed = pairRecordSchema.safeParse(item);
       return !parsed.success || !this.#dirty.has(storeKey(parsed.data));
     });
-    for (const key of this.#dirty) pairs.push((this.#entries.get(key) as Entry).record);
+    for (const key of this.#dirty) {
+      if (!this.#removed.has(key)) pairs.push((this.#entries.get(key) as Entry).record);
+    }
     const cutoff = new Date(Date.now() - this.#historyRetentionMs).toISOString();
     const knownIds = new Set(readableHistory(onDisk.history).map((event) => event.eventId));
     const history = [
@@ -147,6 +161,11 @@ export class FileStateStore implements StateStore {
     const file: StateFile = { schema: STATE_FILE_SCHEMA, pairs, history };
     await writeAtomically(this.#path, `${JSON.stringify(file, null, 2)}\n`);
     this.#file = file;
+    for (const key of this.#removed) {
+      this.#entries.delete(key);
+      this.#dirty.delete(key);
+    }
+    this.#removed.clear();
     for (const key of this.#dirty) {
       const entry = this.#entries.get(key) as Entry;
       this.#entries.set(key, { ...entry, versionOnDisk: entry.record.version });
