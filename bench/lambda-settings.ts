@@ -26,11 +26,7 @@ export async function readLambdaBedrockSettings(
       source,
     );
   const concurrency = /concurrencyPerRegion:\s*(\d+)/.exec(source);
-  if (
-    !clients ||
-    !concurrency ||
-    !/deadline: Date\.now\(\) \+ checkBudgetMs\(remaining\)/.test(source)
-  ) {
+  if (!clients || !concurrency || !/checkBudgetMs\(remaining\)/.test(source)) {
     throw new Error(
       `${HANDLER_SOURCE} no longer sets the Bedrock client cache, concurrencyPerRegion or the checkBudgetMs deadline the way bench/lambda-settings.ts reads them`,
     );

@@ -14,9 +14,12 @@ export const ACCEPTED_CHECKS_PER_SECOND_PER_REGION = 10;
 // The state writes and the publishes after the checks need at least this long.
 const MIN_WRITE_TIME_MS = 5_000;
 
-/** The part of a run's remaining time its checks may use; the rest is kept for writes and alerts. */
+/**
+ * The part of a run's remaining time (whole milliseconds) its checks may use: a quarter, at
+ * least MIN_WRITE_TIME_MS, is kept for the state writes and the alerts.
+ */
 export function checkBudgetMs(remainingMs: number): number {
-  return remainingMs - Math.max(MIN_WRITE_TIME_MS, Math.ceil(remainingMs / 4));
+  return remainingMs - Math.max(MIN_WRITE_TIME_MS, Math.floor(remainingMs / 4));
 }
 
 /** How long `checks` calls in one region take at the accepted rate, in whole milliseconds. */

@@ -77,6 +77,7 @@ export async function checkOffered(client: BedrockClient, modelId: string): Prom
   } catch (error) {
     rethrowIfCredentialProblem(error);
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return {
         ...base,
@@ -123,6 +124,7 @@ export async function checkGrant(client: BedrockClient, modelId: string): Promis
   } catch (error) {
     rethrowIfCredentialProblem(error);
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return {
         ...base,
@@ -152,6 +154,7 @@ export async function checkUseCaseForm(
   } catch (error) {
     rethrowIfCredentialProblem(error);
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return { ...base, status: 'problem', required: true, onFile: false, error: null };
     }

@@ -18,11 +18,13 @@ describe('status and the pairs no longer in the config', () => {
     configPath = join(dir.path, 'watched-models.yml');
     // Titan is still watched in us-east-1; Llama in us-west-2 was removed from the config.
     await writeFile(configPath, `regions: [us-east-1]\nmodels:\n  - id: ${TITAN}\n`);
-    const store = new FileStateStore(statePath);
-    await store.loadAllAccounts();
-    await store.put(record({ region: 'us-east-1', modelId: TITAN }), 0);
-    await store.put(record({ region: 'us-west-2', modelId: LLAMA, state: 'NOT_ENABLED' }), 0);
-    await store.flush();
+    await new FileStateStore(statePath).write([
+      { record: record({ region: 'us-east-1', modelId: TITAN }), expectedVersion: 0 },
+      {
+        record: record({ region: 'us-west-2', modelId: LLAMA, state: 'NOT_ENABLED' }),
+        expectedVersion: 0,
+      },
+    ]);
   });
   afterEach(() => dir.remove());
 

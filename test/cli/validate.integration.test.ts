@@ -46,7 +46,7 @@ confirmRevocation: 1000000
   it('more checks in one region than a run of the function can make, and how long they would take', async () => {
     const timeout = await readFunctionTimeoutSeconds();
     // A run keeps a quarter of its time, at least 5 s, for its writes; checks go at 10 a second.
-    const budgetMs = timeout * 1000 - Math.max(5000, Math.ceil(timeout * 250));
+    const budgetMs = timeout * 1000 - Math.max(5000, Math.floor(timeout * 250));
     const checks = Math.floor(budgetMs / 100) + 1;
     const models = Array.from({ length: checks }, (_, i) => `  - id: bench.model-${i}-v1:0`);
 

@@ -179,7 +179,7 @@ describe('checks a run of the function cannot finish', () => {
         (checks, timeoutSeconds) => {
           // The plain model: checks take checks/10 s; a run keeps a quarter of its time (at
           // least 5 s) for its writes.
-          const budgetMs = timeoutSeconds * 1000 - Math.max(5000, Math.ceil(timeoutSeconds * 250));
+          const budgetMs = timeoutSeconds * 1000 - Math.max(5000, Math.floor(timeoutSeconds * 250));
           const tooMany = checks * 100 > budgetMs;
 
           const problems = problemsOf(manyModels(checks), {

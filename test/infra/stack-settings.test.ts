@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ interface StackSettings {
   logRetentionDays: number;
   historyTtlDays: string;
   alertTopicKmsKeyArn: string;
+  dashboard: boolean;
 }
 
 // serverless/stack-settings.cjs is a Serverless variable source (CommonJS, no build step).
@@ -32,6 +33,7 @@ const DEFAULTS = {
   logRetentionDays: 30,
   historyTtlDays: 90,
   alertTopicKmsKeyArn: '',
+  dashboard: true,
 };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -55,6 +57,7 @@ describe('stack parameters', () => {
       logRetentionDays: 30,
       historyTtlDays: '90',
       alertTopicKmsKeyArn: '',
+      dashboard: true,
     });
   });
 
@@ -107,6 +110,17 @@ describe('stack parameters', () => {
     expect(problemsWith({ historyTtlDays: '1.5' })).toContain('historyTtlDays must be');
     expect(problemsWith({ historyTtlDays: '0' })).toContain('historyTtlDays must be');
     expect(problemsWith({ alertEmail: 'not-an-address' })).toContain('alertEmail must be');
+  });
+
+  it('turn the dashboard off with false, as YAML gives it or as --param passes it', () => {
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: false }).dashboard).toBe(false);
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: 'false' }).dashboard).toBe(false);
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: 'true' }).dashboard).toBe(true);
+    for (const value of ['no', 'off', '0', '', 'TRUE']) {
+      expect(problemsWith({ dashboard: value }), value).toContain(
+        `dashboard must be true or false, got ${JSON.stringify(value)}`,
+      );
+    }
   });
 
   it('take a KMS key ARN for the alert topic, in the stack region when it is known', () => {
@@ -164,15 +178,20 @@ describe('stack parameters', () => {
     );
   });
 
-  it('are the ones serverless.yml declares, each documented in the README parameter table', () => {
+  it('are the ones serverless.yml declares, each documented in a parameter table of the README or docs/', () => {
     const stack = parseYaml(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
       params: { default: Record<string, unknown> };
       custom: { parameters: Record<string, unknown> };
     };
     expect(stack.params.default).toEqual(DEFAULTS);
     expect(Object.keys(stack.custom.parameters).sort()).toEqual(Object.keys(DEFAULTS).sort());
-    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const tableRows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    const docs = ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).map((f) => `docs/${f}`)]
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => readFileSync(join(REPO_ROOT, file), 'utf8'));
+    const tableRows = docs
+      .join('\n')
+      .split('\n')
+      .filter((line) => line.startsWith('| `'));
     for (const name of Object.keys(DEFAULTS)) {
       expect(
         tableRows.some((row) => row.split('|')[1]?.includes(`\`${name}\``)),

@@ -15,56 +15,51 @@ const pair = fc.record({
   region: fc.constantFrom(...REGIONS),
   modelId: fc.constantFrom(...MODELS),
 });
-const key = (p: { account: string; region: string; modelId: string }) =>
-  `${p.account} ${p.region} ${p.modelId}`;
+type Pair = { account: string; region: string; modelId: string };
+const key = (p: Pair) => `${p.account} ${p.region} ${p.modelId}`;
 
-function readyEvent(p: { account: string; region: string; modelId: string }): TransitionEvent {
+function readyEvent(p: Pair, index: number): TransitionEvent {
   return {
     schema: 'bedrock-access-monitor/transition/v1',
-    eventId: `event-${key(p)}`.replace(/[^a-z0-9-]/gi, '-'),
+    eventId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
     kind: 'ready',
     ...p,
     from: 'IN_PROGRESS',
     to: 'ENABLED',
-    observedAt: '2026-11-24T12:00:00.000Z',
+    observedAt: new Date().toISOString(),
     previousSince: null,
     raw: ENABLED_RAW,
   } as TransitionEvent;
 }
 
 describe('FileStateStore.remove', () => {
-  it('leaves exactly the pairs not removed, and every transition of the history', async () => {
+  it('drops a pair only at the version read, keeps the others and every transition', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(pair, { selector: key, minLength: 1, maxLength: 10 }),
-        fc.array(pair, { maxLength: 6 }),
-        async (stored, removed) => {
+        fc.uniqueArray(pair, { selector: key, minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ pair, stale: fc.boolean() }), { maxLength: 6 }),
+        async (stored, removals) => {
           const dir = await temporaryDirectory();
           try {
             const path = join(dir.path, 'state.json');
-            const writer = new FileStateStore(path);
-            await writer.loadAllAccounts();
-            for (const p of stored) {
-              await writer.put(record(p), 0);
-              await writer.appendHistory(readyEvent(p));
-            }
-            await writer.flush();
+            const store = new FileStateStore(path);
+            await store.write(stored.map((p) => ({ record: record(p), expectedVersion: 0 })));
+            for (const [index, p] of stored.entries())
+              await store.appendHistory(readyEvent(p, index));
+            const historyBefore = JSON.parse(await readFile(path, 'utf8')).history;
 
-            const pruner = new FileStateStore(path);
-            await pruner.loadAllAccounts();
-            await pruner.remove(removed);
-            await pruner.flush();
-
-            const gone = new Set(removed.map(key));
-            const left = (await new FileStateStore(path).loadAllAccounts()).records;
-            expect(left.map(key).sort()).toEqual(
-              stored
-                .map(key)
-                .filter((k) => !gone.has(k))
-                .sort(),
+            // A stale removal names a version the file does not hold (another run wrote since).
+            const answers = await store.remove(
+              removals.map(({ pair: p, stale }) => ({ ...p, version: stale ? 2 : 1 })),
             );
-            const file = JSON.parse(await readFile(path, 'utf8')) as { history: unknown[] };
-            expect(file.history).toHaveLength(stored.length);
+
+            // The plain model: in order, a fresh removal of a pair still there drops it.
+            const left = new Set(stored.map(key));
+            const expected = removals.map(({ pair: p, stale }) => !stale && left.delete(key(p)));
+            expect(answers).toEqual(expected);
+            const records = (await new FileStateStore(path).loadAllAccounts()).records;
+            expect(records.map(key).sort()).toEqual([...left].sort());
+            expect(JSON.parse(await readFile(path, 'utf8')).history).toEqual(historyBefore);
           } finally {
             await dir.remove();
           }

@@ -59,19 +59,21 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     const where = source.kind === 'table' ? `table ${source.tableName}` : source.path;
     const isUnwatched = unwatchedBy(config);
     const unwatched = records.filter(isUnwatched);
-    if (values.prune && source.kind === 'file' && unwatched.length > 0) {
-      await source.store.remove(unwatched);
-      await source.store.flush();
-    }
-    const shown = values.prune ? records.filter((record) => !isUnwatched(record)) : records;
+    // A pair another run wrote since it was read here stays, and is still shown.
+    const removed =
+      values.prune && source.kind === 'file' ? await source.store.remove(unwatched) : [];
+    const pruned = unwatched.filter((_, index) => removed[index] === true);
+    const shown = records.filter((record) => !pruned.includes(record));
     if (values.json) {
-      const pairs = unwatched.map(({ account, region, modelId }) => ({ account, region, modelId }));
+      const names = (list: PairRecord[]) =>
+        list.map(({ account, region, modelId }) => ({ account, region, modelId }));
       io.out(
         JSON.stringify({
           source: where,
           pairs: shown,
           skipped,
-          [values.prune ? 'pruned' : 'unwatched']: pairs,
+          unwatched: names(unwatched.filter((record) => !pruned.includes(record))),
+          ...(values.prune ? { pruned: names(pruned) } : {}),
         }),
       );
       return EXIT.ok;
@@ -80,7 +82,9 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
       io.out(
         unwatched.length === 0
           ? `Nothing to prune: every pair in ${where} is in ${configPath}.`
-          : `Removed ${plural(unwatched.length, 'pair')} no longer in ${configPath} from ${where} (their history stays): ${unwatched.map((r) => `${r.modelId} in ${r.region}`).join(', ')}.`,
+          : pruned.length === 0
+            ? `Nothing pruned: another run changed ${where} while status read it; run status --prune again.`
+            : `Removed ${plural(pruned.length, 'pair')} no longer in ${configPath} from ${where} (their history stays): ${pruned.map((r) => `${r.modelId} in ${r.region}`).join(', ')}.`,
       );
     }
     if (shown.length === 0 && skipped.length === 0) {
@@ -92,9 +96,10 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     io.out(
       renderStoredStates(shown, config === undefined ? undefined : { isUnwatched, configPath }),
     );
-    if (!values.prune && unwatched.length > 0 && source.kind === 'file') {
+    const left = unwatched.length - pruned.length;
+    if (left > 0 && source.kind === 'file') {
       io.out(
-        `\n${plural(unwatched.length, 'pair')} no longer in ${configPath}: \`bedrock-access-monitor status --prune\` removes ${unwatched.length === 1 ? 'it' : 'them'} from ${where}.`,
+        `\n${plural(left, 'pair')} no longer in ${configPath}: \`bedrock-access-monitor status --prune\` removes ${left === 1 ? 'it' : 'them'} from ${where}.`,
       );
     }
     for (const item of skipped) io.err(`skipped ${item.key} (left untouched): ${item.reason}`);
