@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseWatchedModels } from '../src/config/load-config.ts';
+import { ACCEPTED_CHECKS_PER_SECOND_PER_REGION } from '../src/config/run-capacity.ts';
 import { resolveTargets, type WatchedConfig } from '../src/config/watched-config.ts';
 import type { CheckTarget } from '../src/grants/types.ts';
 
@@ -31,7 +32,8 @@ export const SCALE = {
     (_, i) => `bench.model-${String(i + 1).padStart(2, '0')}-v1:0`,
   ),
   latencyMs: 25,
-  ratePerSecond: 10,
+  // The rate `validate` assumes Bedrock accepts per region (src/config/run-capacity.ts).
+  ratePerSecond: ACCEPTED_CHECKS_PER_SECOND_PER_REGION,
   burst: 10,
 } as const;
 

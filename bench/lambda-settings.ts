@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkBudgetMs } from '../src/config/run-capacity.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 
 /** The Bedrock settings the deployed handler uses, as src/lambda/create-monitor-handler.ts sets them. */
@@ -25,19 +26,15 @@ export async function readLambdaBedrockSettings(
       source,
     );
   const concurrency = /concurrencyPerRegion:\s*(\d+)/.exec(source);
-  const minWrite = /MIN_WRITE_TIME_MS\s*=\s*([\d_]+)/.exec(source);
-  if (!clients || !concurrency || !minWrite) {
+  if (!clients || !concurrency || !/checkBudgetMs\(remaining\)/.test(source)) {
     throw new Error(
-      `${HANDLER_SOURCE} no longer sets the Bedrock client cache, concurrencyPerRegion or MIN_WRITE_TIME_MS the way bench/lambda-settings.ts reads them`,
+      `${HANDLER_SOURCE} no longer sets the Bedrock client cache, concurrencyPerRegion or the checkBudgetMs deadline the way bench/lambda-settings.ts reads them`,
     );
   }
-  const remaining = timeoutSeconds * 1000;
-  const minWriteMs = Number((minWrite[1] as string).replaceAll('_', ''));
   return {
     requestTimeoutMs: Number((clients[1] as string).replaceAll('_', '')),
     maxAttempts: Number(clients[2]),
     concurrencyPerRegion: Number(concurrency[1]),
-    // create-monitor-handler.ts: deadline = now + remaining - max(MIN_WRITE_TIME_MS, remaining / 4)
-    checkBudgetMs: remaining - Math.max(minWriteMs, remaining / 4),
+    checkBudgetMs: checkBudgetMs(timeoutSeconds * 1000),
   };
 }

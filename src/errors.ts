@@ -1,3 +1,4 @@
+import type { AccessProblem } from './aws/access-problem.ts';
 import type { CheckOutcome } from './grants/types.ts';
 
 /**
@@ -47,6 +48,32 @@ export class UsageError extends BedrockAccessMonitorError {}
 
 /** The CLI found no AWS credentials in the default chain. */
 export class NoCredentialsError extends BedrockAccessMonitorError {}
+
+/**
+ * AWS could not be asked with the caller's credentials (none, expired, invalid, an SSO session
+ * to renew, no route), found where the SDK's error is no longer at hand; the CLI explains it.
+ */
+export class AwsAccessError extends BedrockAccessMonitorError {
+  readonly problem: AccessProblem;
+
+  constructor(problem: AccessProblem, options?: ErrorOptions) {
+    super(problem.reason, options);
+    this.name = 'AwsAccessError';
+    this.problem = problem;
+  }
+}
+
+/**
+ * A file or port the command line points at cannot be used: a scenario file that does not
+ * exist, a state path that is a directory, a port already in use. The message says which and
+ * what to give instead.
+ */
+export class LocalResourceError extends BedrockAccessMonitorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LocalResourceError';
+  }
+}
 
 /** The local state file is not ours, not readable, or changed under this run. Left untouched. */
 export class StateFileError extends BedrockAccessMonitorError {}

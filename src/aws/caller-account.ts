@@ -1,13 +1,13 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NoCredentialsError } from '../errors.ts';
-import { rethrowIfNoCredentials } from './no-credentials.ts';
 
 /**
  * The 12-digit account the default credential chain signs for (STS GetCallerIdentity; the
  * endpoint comes from the SDK, AWS_ENDPOINT_URL_STS included). The Lambda does not need this:
- * it reads the account from its own ARN.
+ * it reads the account from its own ARN. A credential or network failure is passed on as the
+ * SDK raised it: the CLI explains it (src/aws/explain-access-problem.ts).
  */
-export async function resolveCallerAccount(region?: string, command = 'check'): Promise<string> {
+export async function resolveCallerAccount(region?: string): Promise<string> {
   // Without a region the SDK takes it from AWS_REGION or the profile, like the AWS CLI.
   const sts = new STSClient({ maxAttempts: 2, ...(region === undefined ? {} : { region }) });
   try {
@@ -19,7 +19,6 @@ export async function resolveCallerAccount(region?: string, command = 'check'): 
     }
     return identity.Account;
   } catch (error) {
-    rethrowIfNoCredentials(error, command);
     if ((error as Error).message === 'Region is missing') {
       throw new NoCredentialsError(
         'No AWS region is set. Set AWS_REGION (or a region in your AWS profile) to the region of the table, then try again.',

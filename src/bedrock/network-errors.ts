@@ -47,3 +47,14 @@ export function isAwsOrNetworkError(error: unknown): boolean {
   if (typeof e.name === 'string' && SDK_CLIENT_ERROR_NAMES.includes(e.name)) return true;
   return typeof e.code === 'string' && NETWORK_ERROR_CODES.includes(e.code);
 }
+
+const NETWORK_MESSAGE = new RegExp(`\\b(${NETWORK_ERROR_CODES.join('|')})\\b|socket hang up`, 'i');
+
+/**
+ * Whether an error's message says the request never got an answer: the SDK's HTTP/2 handler
+ * wraps Node's error ("The pending stream has been canceled (caused by: connect ECONNREFUSED
+ * ...)"), so its code is only in the text.
+ */
+export function mentionsNetworkFailure(message: string): boolean {
+  return NETWORK_MESSAGE.test(message);
+}

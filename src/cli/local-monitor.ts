@@ -16,6 +16,11 @@ export interface LocalMonitorOptions {
   concurrencyPerRegion: number;
   requestTimeoutMs: number;
   maxAttempts: number;
+  /**
+   * Make the billed verification call (Converse) for models with `verify` in the config. A
+   * local `check` does only with --verify; the demo's simulator bills nothing.
+   */
+  verify: boolean;
   /** Only for the demo, which talks to its own simulator; otherwise the SDK resolves it. */
   endpoint?: string;
   credentials?: BedrockClientConfig['credentials'];
@@ -42,12 +47,17 @@ export function createLocalMonitor(options: LocalMonitorOptions): Omit<MonitorDe
       concurrencyPerRegion: options.concurrencyPerRegion,
     }),
     store: new FileStateStore(options.statePath),
-    verifier: createConverseVerifier(
-      createRuntimeClientCache({
-        requestTimeoutMs: options.requestTimeoutMs,
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-      }),
-    ),
+    // Without a verifier, runCheck makes no verification call (run-check.ts, verifyIfReady).
+    ...(options.verify
+      ? {
+          verifier: createConverseVerifier(
+            createRuntimeClientCache({
+              requestTimeoutMs: options.requestTimeoutMs,
+              ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+            }),
+          ),
+        }
+      : {}),
     notifier: {
       async publish(event) {
         options.onNotify(event);

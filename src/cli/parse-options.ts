@@ -12,7 +12,7 @@ export function parseOptions<T extends Options>(
 ) {
   try {
     return parseArgs({
-      args,
+      args: attachNegativeValues(args, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals,
       strict: true,
@@ -23,6 +23,31 @@ export function parseOptions<T extends Options>(
       `${command}: ${message}. See \`bedrock-access-monitor ${command} --help\`.`,
     );
   }
+}
+
+/**
+ * `--deadline -5` as `--deadline=-5`. parseArgs takes a value that starts with "-" for an
+ * option and refuses it as "ambiguous", so the number would never reach the check that says
+ * what is wrong with it.
+ */
+function attachNegativeValues(args: readonly string[], options: Options): string[] {
+  const attached: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    const next = args[index + 1];
+    if (arg === '--') {
+      attached.push(...args.slice(index));
+      break;
+    }
+    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      attached.push(`${arg}=${next}`);
+      index += 1;
+    } else {
+      attached.push(arg);
+    }
+  }
+  return attached;
 }
 
 /** A whole number within bounds, or a UsageError naming the flag. */

@@ -2,6 +2,7 @@ import { type PairRecord, pairKey } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { PairView, RunSummary } from '../monitor/run-summary.ts';
 import { formatTime, renderSubject } from '../notify/render-alert.ts';
+import { plural } from './plural.ts';
 import { renderTable } from './render-table.ts';
 
 /** The check command's human output: the region × model table, transitions, failures. */
@@ -19,7 +20,7 @@ export function renderRun(summary: RunSummary): string {
     ];
   });
   const sections = [
-    `Account ${summary.account}: ${summary.checks} checks (${models.size} models x ${regions.size} regions) in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `Account ${summary.account}: ${plural(summary.checks, 'check')} (${plural(models.size, 'model')} x ${plural(regions.size, 'region')}) in ${(summary.durationMs / 1000).toFixed(1)} s`,
     '',
     renderTable(['REGION', 'MODEL', 'STATE', 'SINCE'], rows),
     '',
@@ -45,7 +46,7 @@ export function renderRun(summary: RunSummary): string {
   if (summary.notifications.failed > 0) {
     sections.push(
       '',
-      `${summary.notifications.failed} notification(s) failed; the next run sends them again.`,
+      `${plural(summary.notifications.failed, 'notification')} failed; the next run sends ${summary.notifications.failed === 1 ? 'it' : 'them'} again.`,
     );
   }
   return sections.join('\n');
@@ -61,21 +62,31 @@ export function renderTransitions(transitions: readonly TransitionEvent[]): stri
   ].join('\n');
 }
 
-/** The status command's table: what is stored, with no AWS call. */
-export function renderStoredStates(records: readonly PairRecord[]): string {
-  const rows = [...records]
-    .sort(byRegionThenModel)
-    .map((record) => [
+/**
+ * The status command's table: what is stored, with no AWS call. `unwatched`, when the config is
+ * known, names the config a pair is no longer in.
+ */
+export function renderStoredStates(
+  records: readonly PairRecord[],
+  unwatched?: { isUnwatched(record: PairRecord): boolean; configPath: string },
+): string {
+  const rows = [...records].sort(byRegionThenModel).map((record) => {
+    const notes = [
+      record.outbox.length > 0 ? `${record.outbox.length} undelivered` : '',
+      unwatched?.isUnwatched(record) ? `not in ${unwatched.configPath}` : '',
+    ];
+    return [
       record.account,
       record.region,
       record.modelId,
       record.pendingRevocation === null
         ? record.state
-        : `${record.state} (revocation pending: ${record.pendingRevocation.count} answer(s) ${record.pendingRevocation.state})`,
+        : `${record.state} (revocation pending: ${plural(record.pendingRevocation.count, 'answer')} ${record.pendingRevocation.state})`,
       formatTime(record.since),
-      record.outbox.length > 0 ? `${record.outbox.length} undelivered` : '',
-    ]);
-  return renderTable(['ACCOUNT', 'REGION', 'MODEL', 'STATE', 'SINCE', 'OUTBOX'], rows);
+      notes.filter((note) => note !== '').join('; '),
+    ];
+  });
+  return renderTable(['ACCOUNT', 'REGION', 'MODEL', 'STATE', 'SINCE', 'NOTE'], rows);
 }
 
 function describeState(pair: PairView, failureKind: string | undefined): string {

@@ -7,8 +7,14 @@ import type { Document, YAMLError, Node as YamlNode } from 'yaml';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem, formatProblems } from '../errors.ts';
 import * as z from '../validation/zod-mini.ts';
+import { findInvisibleCharacter, invisibleCharacterProblem } from './invisible-characters.ts';
+import {
+  ACCEPTED_CHECKS_PER_SECOND_PER_REGION,
+  checkBudgetMs,
+  checkDurationMs,
+} from './run-capacity.ts';
 import { closestMatch, WatchedConfigSchema } from './schema.ts';
-import type { WatchedConfig } from './watched-config.ts';
+import { resolveTargets, type WatchedConfig } from './watched-config.ts';
 
 export type { ConfigProblem };
 export { formatProblems };
@@ -20,8 +26,14 @@ export type ParseResult =
 type Path = readonly PropertyKey[];
 type Report = (offset: number, path: Path, message: string) => ConfigProblem;
 
+/** What the deployment gives a run; with it, a config whose checks cannot finish is refused. */
+export interface RunLimits {
+  /** The deployed function's timeout (serverless.yml). */
+  functionTimeoutSeconds: number;
+}
+
 /** Validates the text of a watched-models file; `file` only labels the problems. */
-export function parseWatchedModels(text: string, file: string): ParseResult {
+export function parseWatchedModels(text: string, file: string, limits?: RunLimits): ParseResult {
   // A byte-order mark would shift every column on the first line by one.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const lineCounter = new LineCounter();
@@ -51,23 +63,121 @@ export function parseWatchedModels(text: string, file: string): ParseResult {
     return fail([...problems, report(0, [], `YAML cannot be read: ${(error as Error).message}`)]);
   }
   const result = WatchedConfigSchema.safeParse(data);
-  if (result.success && problems.length === 0) return { ok: true, config: result.data };
+  if (result.success && problems.length === 0) {
+    const late = limits === undefined ? [] : capacityProblems(result.data, limits, doc, report);
+    return late.length === 0 ? { ok: true, config: result.data } : fail(late);
+  }
   const issues = result.success ? [] : result.error.issues;
-  return fail([...problems, ...issues.flatMap((issue) => schemaProblems(issue, doc, report))]);
+  return fail([
+    ...problems,
+    ...issues.flatMap((issue) => schemaProblems(issue, doc, source, report)),
+  ]);
 }
 
-/** Reads and validates a watched-models file; throws ConfigError listing every problem. */
-export async function loadWatchedModels(path: string): Promise<WatchedConfig> {
-  let text: string;
+/**
+ * Reads and validates a watched-models file; throws ConfigError listing every problem. With
+ * `limits`, also refuses a config whose checks a run of the deployed function cannot finish.
+ */
+export async function loadWatchedModels(path: string, limits?: RunLimits): Promise<WatchedConfig> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const problem = { file: path, line: 0, column: 0, path: '', message: unreadable(error) };
     throw new ConfigError([problem], { cause: error });
   }
-  const result = parseWatchedModels(text, path);
+  const text = decodeUtf8(bytes, path);
+  const result = parseWatchedModels(text, path, limits);
   if (!result.ok) throw new ConfigError(result.problems);
   return result.config;
+}
+
+/**
+ * The file's text, or a ConfigError that says it is not UTF-8: decoded leniently, a Latin-1 or
+ * binary file would come out as replacement characters and read as "a single value".
+ */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) throw notUtf8(file, 'it is UTF-16 text');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) throw notUtf8(file, 'it is UTF-16 text');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // The lenient decoding marks the first byte that is not UTF-8; count lines up to it.
+    const lenient = bytes.toString('utf8');
+    const at = firstReplacement(lenient, bytes);
+    const lines = lenient.slice(0, at).split('\n');
+    const line = lines.length;
+    const column = (lines.at(-1)?.length ?? 0) + 1;
+    const byte = bytes[Buffer.byteLength(lenient.slice(0, at))] ?? 0;
+    const hex = `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    throw notUtf8(file, `byte ${hex} is not UTF-8`, line, column);
+  }
+}
+
+/** Where the lenient decoding first put U+FFFD for bytes that were not one. */
+function firstReplacement(text: string, bytes: Buffer): number {
+  let at = text.indexOf('\uFFFD');
+  // A U+FFFD that was in the file (EF BF BD) is no mark: look further.
+  while (at >= 0) {
+    const offset = Buffer.byteLength(text.slice(0, at));
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) {
+      return at;
+    }
+    at = text.indexOf('\uFFFD', at + 1);
+  }
+  return 0;
+}
+
+function notUtf8(file: string, why: string, line = 0, column = 0): ConfigError {
+  return new ConfigError([
+    {
+      file,
+      line,
+      column,
+      path: '',
+      message: `The file is not UTF-8 text (${why}); save it as UTF-8, the encoding YAML files use.`,
+    },
+  ]);
+}
+
+/**
+ * The busiest region's checks at the rate Bedrock accepts, against the part of the function's
+ * timeout a run gives its checks: refused when they cannot all finish, so that a run is not
+ * UNKNOWN for the same pairs every time.
+ */
+function capacityProblems(
+  config: WatchedConfig,
+  limits: RunLimits,
+  doc: Document,
+  report: Report,
+): ConfigProblem[] {
+  const budgetMs = checkBudgetMs(limits.functionTimeoutSeconds * 1000);
+  const perRegion = new Map<string, number>();
+  for (const { region } of resolveTargets(config)) {
+    perRegion.set(region, (perRegion.get(region) ?? 0) + 1);
+  }
+  return [...perRegion]
+    .filter(([, checks]) => checkDurationMs(checks) > budgetMs)
+    .map(([region, checks]) => {
+      const path = firstMention(config, region);
+      const seconds = Math.ceil(checkDurationMs(checks) / 1000);
+      return report(
+        offsetOf(doc, path, 'value'),
+        path,
+        `${region} has ${checks} checks a run: at ${ACCEPTED_CHECKS_PER_SECOND_PER_REGION} calls a second, the rate per region Bedrock accepts in the benchmark (npm run bench), they take about ${seconds} s, more than the ${Math.floor(budgetMs / 1000)} s a run of the deployed function has for them (its timeout, ${limits.functionTimeoutSeconds} s in serverless.yml, less the time it keeps for saving state and sending alerts). Watch fewer models in ${region}, or split the models over two deployments (stages).`,
+      );
+    });
+}
+
+/** Where the file first names `region`: the top-level list, else the first model that does. */
+function firstMention(config: WatchedConfig, region: string): Path {
+  const top = config.regions.indexOf(region as (typeof config.regions)[number]);
+  if (top >= 0) return ['regions', top];
+  for (const [index, model] of config.models.entries()) {
+    const own = model.regions?.indexOf(region as (typeof config.regions)[number]) ?? -1;
+    if (own >= 0) return ['models', index, 'regions', own];
+  }
+  return ['regions'];
 }
 
 function unreadable(error: unknown): string {
@@ -144,15 +254,26 @@ function shapeProblem(root: unknown, report: Report): ConfigProblem {
   );
 }
 
-function schemaProblems(issue: z.core.$ZodIssue, doc: Document, report: Report): ConfigProblem[] {
+function schemaProblems(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  source: string,
+  report: Report,
+): ConfigProblem[] {
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(issue.path);
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
       const suggestion = closestMatch(key, allowed);
       const hint = suggestion === undefined ? '.' : `; did you mean "${suggestion}"?`;
-      const message = `Unknown key "${key}"${hint} The keys allowed here are ${allowed.join(', ')}.`;
-      return report(offsetOf(doc, path, 'key'), path, message);
+      const message =
+        invisibleCharacterProblem('The key', key) ??
+        `Unknown key "${key}"${hint} The keys allowed here are ${allowed.join(', ')}.`;
+      return report(
+        invisibleAt(doc, source, path, 'key') ?? offsetOf(doc, path, 'key'),
+        path,
+        message,
+      );
     });
   }
   let message = issue.message;
@@ -167,7 +288,38 @@ function schemaProblems(issue: z.core.$ZodIssue, doc: Document, report: Report):
         ? ` The first is at column ${first.column}.`
         : ` The first is on line ${first.line}.`;
   }
-  return [report(offsetOf(doc, issue.path, 'value'), issue.path, message)];
+  const offset =
+    invisibleAt(doc, source, issue.path, 'value') ?? offsetOf(doc, issue.path, 'value');
+  return [report(offset, issue.path, message)];
+}
+
+/**
+ * The offset of the first invisible character in the key or value at `path`, so that the
+ * column points at the character itself; undefined when there is none, or when the text is
+ * written with escapes that make offsets in the value differ from offsets in the file.
+ */
+function invisibleAt(
+  doc: Document,
+  source: string,
+  path: Path,
+  want: 'key' | 'value',
+): number | undefined {
+  const parent = path.length === 0 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const last = path.at(-1);
+  let node: unknown;
+  if (want === 'key' && isMap(parent)) {
+    node = parent.items.find(
+      (pair) => isScalar(pair.key) && String(pair.key.value) === String(last),
+    )?.key;
+  } else {
+    node = doc.getIn(path as unknown[], true);
+  }
+  const range = isScalar(node) ? node.range : undefined;
+  if (!isScalar(node) || typeof node.value !== 'string' || !range) return undefined;
+  const found = findInvisibleCharacter(node.value);
+  if (found === undefined) return undefined;
+  const start = source.slice(range[0], range[1]).indexOf(node.value);
+  return start < 0 ? undefined : range[0] + start + found.index;
 }
 
 /**

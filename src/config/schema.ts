@@ -7,21 +7,22 @@ import type { TransitionKind } from '../grants/types.ts';
 import { TRANSITION_KINDS } from '../grants/types.ts';
 import * as z from '../validation/zod-mini.ts';
 import { BEDROCK_REGIONS } from './bedrock-regions.ts';
+import {
+  INFERENCE_PROFILE_GEOGRAPHIES,
+  INFERENCE_PROFILE_PREFIXES,
+  type InferenceProfilePrefix,
+  profilePrefixFor,
+  profileServesRegion,
+} from './inference-profile-geographies.ts';
+import { invisibleCharacterProblem } from './invisible-characters.ts';
 
 export const DEFAULT_NOTIFY: readonly TransitionKind[] = ['ready', 'revoked', 'failed', 'blocked'];
 export const DEFAULT_CONFIRM_REVOCATION = 2;
 
-/** Prefixes of cross-region inference profile ids (`us.anthropic...`); see bedrock-facts.md. */
-export const INFERENCE_PROFILE_PREFIXES = [
-  'us',
-  'eu',
-  'apac',
-  'global',
-  'us-gov',
-  'jp',
-  'au',
-  'ca',
-] as const;
+export { INFERENCE_PROFILE_PREFIXES };
+
+/** Beyond this many answers in a row, a revocation would be announced hours or days late. */
+export const MAX_CONFIRM_REVOCATION = 100;
 
 // BedrockModelId / FoundationModelArn in bedrock.smithy.json, without the provisioned-model
 // suffix, and refusing profile prefixes: grants belong to the model, not to a profile.
@@ -75,6 +76,9 @@ function describeValue(value: unknown): string {
 const KINDS = TRANSITION_KINDS.join(', ');
 
 function kindMessage(input: unknown): string {
+  const invisible =
+    typeof input === 'string' ? invisibleCharacterProblem('The kind', input) : undefined;
+  if (invisible !== undefined) return invisible;
   const match = typeof input === 'string' ? closestMatch(input, TRANSITION_KINDS) : undefined;
   const hint = match === undefined ? `the kinds are ${KINDS}.` : `did you mean "${match}"?`;
   return `${describeValue(input)} is not a notification kind; ${hint}`;
@@ -84,6 +88,13 @@ function regionMessage(input: unknown): string {
   if (typeof input !== 'string') {
     return `Each region must be a region name like us-east-1, not ${describeValue(input)}.`;
   }
+  return unknownRegionMessage(input);
+}
+
+/** Why `input` is no Bedrock region, with the region probably meant; the CLI's --region too. */
+export function unknownRegionMessage(input: string): string {
+  const invisible = invisibleCharacterProblem('The region', input);
+  if (invisible !== undefined) return invisible;
   return `"${input}" is not an AWS region with a Bedrock endpoint${regionSuggestion(input) ?? '.'}`;
 }
 
@@ -103,7 +114,10 @@ function stripProfilePrefix(id: string): string | undefined {
   return modelId !== undefined && MODEL_ID_PATTERN.test(modelId) ? modelId : undefined;
 }
 
-function modelIdMessage(id: string): string {
+/** Why `id` is no Bedrock model id, in words a person can act on; `diagnose` says it too. */
+export function modelIdMessage(id: string): string {
+  const invisible = invisibleCharacterProblem('The model id', id);
+  if (invisible !== undefined) return invisible;
   const arn = /^arn:[^:]*:bedrock:[^:]*:[^:]*:([a-z-]+)\/(.+)$/.exec(id);
   if (arn) {
     const [, resource, name = ''] = arn;
@@ -225,6 +239,7 @@ const VerifySchema = z
           .check(
             z.regex(PROFILE_ID_PATTERN, {
               error: (issue) =>
+                invisibleCharacterProblem('The inference profile id', String(issue.input)) ??
                 `"${String(issue.input)}" is not a cross-region inference profile id; expected a prefix (${INFERENCE_PROFILE_PREFIXES.join(', ')}) and a model id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.`,
             }),
           ),
@@ -333,17 +348,98 @@ const NotifySchema = z
   });
 
 const confirmRevocationMessage = (issue: { input?: unknown }) =>
-  `"confirmRevocation" must be a whole number, 1 or more (default 2); found ${describeValue(issue.input)}.`;
+  `"confirmRevocation" must be a whole number from 1 to ${MAX_CONFIRM_REVOCATION} (default 2); found ${describeValue(issue.input)}.`;
+
+const tooManyAnswersMessage = (issue: { input?: unknown }) =>
+  `${confirmRevocationMessage(issue)} More answers in a row would announce a revocation hours or days late: ${MAX_CONFIRM_REVOCATION} runs of the default 5-minute schedule take over 8 hours.`;
 
 const ConfirmRevocationSchema = z
   ._default(
-    z.int({ error: confirmRevocationMessage }).check(z.gte(1, { error: confirmRevocationMessage })),
+    z
+      .int({ error: confirmRevocationMessage })
+      .check(
+        z.gte(1, { error: confirmRevocationMessage }),
+        z.lte(MAX_CONFIRM_REVOCATION, { error: tooManyAnswersMessage }),
+      ),
     DEFAULT_CONFIRM_REVOCATION,
   )
   .register(z.globalRegistry, {
-    description:
-      'How many checks in a row must see a non-ENABLED state before "revoked" is sent, so one odd answer does not page anyone. Default 2.',
+    description: `How many checks in a row must see a non-ENABLED state before "revoked" is sent, so one odd answer does not page anyone. Default 2, at most ${MAX_CONFIRM_REVOCATION} (beyond that a revocation would be announced hours or days late).`,
   });
+
+interface ConfigShape {
+  regions: readonly string[];
+  models: ReadonlyArray<{
+    id: string;
+    regions?: readonly string[] | undefined;
+    verify?: boolean | { inferenceProfile: string } | undefined;
+  }>;
+}
+
+/** Every region the file names, with where: the top-level list, then each model's own. */
+function namedRegions(config: ConfigShape): Array<{ region: string; path: PropertyKey[] }> {
+  return [
+    ...config.regions.map((region, index) => ({ region, path: ['regions', index] })),
+    ...config.models.flatMap((model, modelIndex) =>
+      (model.regions ?? []).map((region, index) => ({
+        region,
+        path: ['models', modelIndex, 'regions', index],
+      })),
+    ),
+  ];
+}
+
+const isGovCloud = (region: string) => region.startsWith('us-gov-');
+
+/**
+ * GovCloud and the commercial regions are separate partitions, with separate accounts and
+ * credentials: one deployment, in one partition, cannot check both.
+ */
+function refineOnePartition(config: ConfigShape, context: z.core.$RefinementCtx): void {
+  const named = namedRegions(config);
+  const first = named[0];
+  if (first === undefined) return;
+  const partition = (region: string) =>
+    isGovCloud(region) ? 'an AWS GovCloud (US) region' : 'a commercial AWS region';
+  for (const { region, path } of named) {
+    if (isGovCloud(region) === isGovCloud(first.region)) continue;
+    context.addIssue({
+      code: 'custom',
+      path,
+      message: `"${region}" is ${partition(region)}, but "${first.region}", the first region of the file, is ${partition(first.region)}: GovCloud is a partition of its own, with its own accounts and credentials, and one deployment runs in one partition. Watch the GovCloud regions with a config and a deployment of their own.`,
+    });
+  }
+}
+
+/**
+ * A cross-region inference profile is called from its own geography only (its source regions):
+ * elsewhere the profile, and the ARN the packaged template would grant bedrock:InvokeModel on,
+ * do not exist.
+ */
+function refineProfileGeographies(config: ConfigShape, context: z.core.$RefinementCtx): void {
+  config.models.forEach((model, index) => {
+    const profile = typeof model.verify === 'object' ? model.verify.inferenceProfile : undefined;
+    if (profile === undefined || !PROFILE_ID_PATTERN.test(profile)) return;
+    const prefix = INFERENCE_PROFILE_PREFIXES.find((p) => profile.startsWith(`${p}.`));
+    if (prefix === undefined) return;
+    const regions = model.regions ?? config.regions;
+    const outside = regions.filter((region) => !profileServesRegion(prefix, region));
+    const [region] = outside;
+    if (region === undefined) return;
+    const modelId = profile.slice(prefix.length + 1);
+    // One profile must serve every region of the model: global, unless one geography holds them.
+    const geographies = new Set(regions.map(profilePrefixFor));
+    const instead =
+      geographies.size === 1
+        ? `${[...geographies][0] as InferenceProfilePrefix}.${modelId}`
+        : `global.${modelId}`;
+    context.addIssue({
+      code: 'custom',
+      path: ['models', index, 'verify', 'inferenceProfile'],
+      message: `The inference profile "${profile}" cannot be called from ${outside.join(', ')}, where this model is checked: ${prefix}. profiles are called from ${INFERENCE_PROFILE_GEOGRAPHIES[prefix].join(', ')}, and the packaged template would grant bedrock:InvokeModel on a profile that does not exist there. Use ${instead} if the model has one, or give this model "regions" of its own within the ${prefix} geography.`,
+    });
+  });
+}
 
 export const WatchedConfigSchema = z
   .strictObject(
@@ -360,6 +456,7 @@ export const WatchedConfigSchema = z
           : undefined,
     },
   )
+  .check(z.superRefine(refineOnePartition), z.superRefine(refineProfileGeographies))
   .register(z.globalRegistry, {
     title: 'bedrock-access-monitor watched models',
     description:

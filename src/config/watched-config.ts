@@ -23,3 +23,20 @@ export function resolveTargets(config: WatchedConfig): CheckTarget[] {
     (model.regions ?? config.regions).map((region) => ({ region, modelId: model.id })),
   );
 }
+
+/** How much one run checks: the models, the regions any of them is checked in, the pairs. */
+export interface WatchedScope {
+  models: number;
+  regions: number;
+  checks: number;
+}
+
+/** The scope of `config`, counted from its pairs, so that every command counts alike. */
+export function watchedScope(config: WatchedConfig): WatchedScope {
+  const targets = resolveTargets(config);
+  return {
+    models: config.models.length,
+    regions: new Set(targets.map((target) => target.region)).size,
+    checks: targets.length,
+  };
+}

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../cli/cli-io.ts';
 import { createLocalMonitor } from '../cli/local-monitor.ts';
+import { plural, renderScope } from '../cli/plural.ts';
 import { renderStoredStates } from '../cli/render-run.ts';
 import { loadWatchedModels } from '../config/load-config.ts';
+import { watchedScope } from '../config/watched-config.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import { runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
@@ -56,10 +58,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       concurrencyPerRegion: 4,
       requestTimeoutMs: 2_000,
       maxAttempts: 5,
+      // The simulator's Converse is free: the demo shows verification whenever the config asks.
+      verify: true,
       onNotify: (event) => alerts.push(event),
     });
     io.out(
-      `bedrock-access-monitor demo: ${options.runs} runs of the real check loop against the built-in Bedrock simulator (${simulator.url}).\nNo AWS account is used. Watched: ${config.models.length} models in ${config.regions.length} regions; state file ${join(stateDir, 'state.json')}.\n`,
+      `bedrock-access-monitor demo: ${plural(options.runs, 'run')} of the real check loop against the built-in Bedrock simulator (${simulator.url}).\nNo AWS account is used. Watched: ${renderScope(watchedScope(config))}; state file ${join(stateDir, 'state.json')}.\n`,
     );
     let throttled = 0;
     for (let run = 1; run <= options.runs; run += 1) {
@@ -79,7 +83,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `\nStored states after run ${options.runs}:\n${renderStoredStates((await deps.store.loadAllAccounts()).records)}`,
     );
     io.out(
-      `\n${options.runs} runs: ${transitions.length} transitions (${transitions.map((t) => t.kind).join(', ') || 'none'}), ${alerts.length} alerts sent. The simulator throttled ${throttled} requests; ${unknown} checks ended UNKNOWN and changed nothing.\nNext: \`npx bedrock-access-monitor check\` does the same against your AWS account.`,
+      `\n${plural(options.runs, 'run')}: ${plural(transitions.length, 'transition')} (${transitions.map((t) => t.kind).join(', ') || 'none'}), ${plural(alerts.length, 'alert')} sent. The simulator throttled ${plural(throttled, 'request')}; ${plural(unknown, 'check')} ended UNKNOWN and changed nothing.\nNext: \`npx bedrock-access-monitor check\` does the same against your AWS account.`,
     );
     return { summaries, alerts };
   } finally {
@@ -106,7 +110,7 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
   const pending = summary.pairs.filter((pair) => pair.pendingRevocation > 0);
   for (const pair of pending) {
     parts.push(
-      `${pair.modelId} in ${pair.region} answered ${pair.state}: revocation not confirmed yet (${pair.pendingRevocation} answer)`,
+      `${pair.modelId} in ${pair.region} answered ${pair.state}: revocation not confirmed yet (${plural(pair.pendingRevocation, 'answer')})`,
     );
   }
   const unknownRegions = new Map<string, Set<string>>();
@@ -118,12 +122,12 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
   for (const [region, kinds] of unknownRegions) {
     const count = summary.failures.filter((f) => f.region === region).length;
     parts.push(
-      `${region}: ${count} checks UNKNOWN (${[...kinds].join(', ')}), states left as stored, no alert`,
+      `${region}: ${plural(count, 'check')} UNKNOWN (${[...kinds].join(', ')}), states left as stored, no alert`,
     );
   }
   if (throttled > 0 && summary.failures.length === 0) {
     parts.push(
-      `${throttled} requests throttled; the SDK's retries absorbed them (no UNKNOWN, no alert)`,
+      `${plural(throttled, 'request')} throttled; the SDK's retries absorbed them (no UNKNOWN, no alert)`,
     );
   }
   if (parts.length === 1) parts.push('no change');

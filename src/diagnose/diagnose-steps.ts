@@ -1,7 +1,7 @@
 /**
  * The calls behind `diagnose`, one function per troubleshooting step. Each step always
- * resolves: a failed call is part of its result, never an exception, except missing
- * credentials, which stop the command before anything is billed.
+ * resolves: a failed call is part of its result, never an exception, except credentials that
+ * cannot be used (none, expired, invalid), which stop the command before anything is billed.
  */
 import {
   type BedrockClient,
@@ -10,12 +10,13 @@ import {
   GetUseCaseForModelAccessCommand,
 } from '@aws-sdk/client-bedrock';
 import {
-  isNoCredentialsError,
-  noCredentialsError,
-  rethrowIfNoCredentials,
-} from '../aws/no-credentials.ts';
+  findAccessProblem,
+  isCredentialProblem,
+  rethrowIfCredentialProblem,
+} from '../aws/access-problem.ts';
 import { classifyCheckError } from '../bedrock/classify-error.ts';
 import { NOT_FOUND_RAW, parseAvailabilityAnswer } from '../bedrock/parse-availability.ts';
+import { AwsAccessError } from '../errors.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
 import { ACCESS_CAUSES, type AccessCauseName, describeCause } from '../verify/access-cause.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
@@ -41,8 +42,6 @@ export interface DiagnoseOptions {
   /** False for --no-invoke: no billed call. */
   invoke: boolean;
 }
-
-const COMMAND = 'diagnose';
 
 /** Runs the read-only steps together, then (unless told not to) the verification call. */
 export async function runDiagnosisSteps(
@@ -76,7 +75,7 @@ export async function checkOffered(client: BedrockClient, modelId: string): Prom
       error: null,
     };
   } catch (error) {
-    rethrowIfNoCredentials(error, COMMAND);
+    rethrowIfCredentialProblem(error);
     const classified = classifyCheckError(error);
     if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
@@ -123,7 +122,7 @@ export async function checkGrant(client: BedrockClient, modelId: string): Promis
       error: null,
     };
   } catch (error) {
-    rethrowIfNoCredentials(error, COMMAND);
+    rethrowIfCredentialProblem(error);
     const classified = classifyCheckError(error);
     if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
@@ -153,7 +152,7 @@ export async function checkUseCaseForm(
     await client.send(new GetUseCaseForModelAccessCommand({}));
     return { ...base, status: 'ok', required: true, onFile: true, error: null };
   } catch (error) {
-    rethrowIfNoCredentials(error, COMMAND);
+    rethrowIfCredentialProblem(error);
     const classified = classifyCheckError(error);
     if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
@@ -190,7 +189,10 @@ export async function invokeOnce(deps: DiagnoseDeps, target: ModelTarget): Promi
       message: null,
     };
   }
-  if (isNoCredentialsError({ name: result.errorName })) throw noCredentialsError(COMMAND);
+  const accessProblem = findAccessProblem({ name: result.errorName, message: result.message });
+  if (accessProblem !== undefined && isCredentialProblem(accessProblem)) {
+    throw new AwsAccessError(accessProblem);
+  }
   const cause = knownCause(result.cause);
   const { category } = describeCause(cause);
   return {

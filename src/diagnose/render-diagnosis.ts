@@ -8,6 +8,7 @@ import type {
   StepStatus,
   UseCaseFormStep,
 } from './diagnosis.ts';
+import { callNeverReachedBedrock } from './verdict.ts';
 
 const MARKS: Record<StepStatus, string> = {
   ok: '✓',
@@ -131,6 +132,7 @@ function describeInvoke(step: InvokeStep): string {
   if (!step.ran) return 'skipped (--no-invoke)';
   if (step.status === 'ok') return `succeeded in ${step.latencyMs ?? 0} ms`;
   const error = step.errorName === null ? step.message : `${step.errorName}: ${step.message}`;
+  if (callNeverReachedBedrock(step)) return `never reached Bedrock Runtime (network): ${error}`;
   const passing = step.category === 'transient' ? ' for a passing reason' : '';
   return `failed${passing} (${step.cause}): ${error}`;
 }

@@ -3,8 +3,9 @@
  * command line. A cross-region inference profile id (`us.anthropic...`) names its model too:
  * grants belong to the model, calls may go through the profile.
  */
-import { BEDROCK_REGIONS, isBedrockRegion } from '../config/bedrock-regions.ts';
-import { closestMatch, INFERENCE_PROFILE_PREFIXES } from '../config/schema.ts';
+import { isBedrockRegion } from '../config/bedrock-regions.ts';
+import { invisibleCharacterProblem } from '../config/invisible-characters.ts';
+import { INFERENCE_PROFILE_PREFIXES, unknownRegionMessage } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 
 export interface ModelTarget {
@@ -52,17 +53,21 @@ export function parseModelTarget(
       `${command}: "${model}" is an ARN; give the model id (or inference profile id) alone. ${see}`,
     );
   }
+  const invisible = invisibleCharacterProblem('The model id', model);
+  if (invisible !== undefined) throw new UsageError(`${command}: ${invisible} ${see}`);
+  if (model !== model.toLowerCase()) {
+    // Bedrock would answer with a ValidationException or a 404 that reads like an access problem.
+    throw new UsageError(
+      `${command}: "${model}" is not a Bedrock model id: model ids are lower case, like "${model.toLowerCase()}". ${see}`,
+    );
+  }
   if (region === undefined) {
     throw new UsageError(
       `${command}: --region is required: access differs in every region. ${see}`,
     );
   }
   if (!isBedrockRegion(region)) {
-    const match = closestMatch(region, BEDROCK_REGIONS);
-    const hint = match === undefined ? '' : `; did you mean "${match}"?`;
-    throw new UsageError(
-      `${command}: --region "${region}" is not an AWS region with a Bedrock endpoint${hint}`,
-    );
+    throw new UsageError(`${command}: --region ${unknownRegionMessage(region)}`);
   }
   const profileModel = modelOfInferenceProfile(model);
   if (profileModel !== undefined) {

@@ -6,13 +6,22 @@
  * missing use-case form each make it unusable; a grant that looks fine, a call that failed for a
  * passing reason, or steps that could not ask leave it open ("could not tell").
  */
+import { mentionsNetworkFailure } from '../bedrock/network-errors.ts';
+import { profilePrefixFor } from '../config/inference-profile-geographies.ts';
 import type { FailureKind } from '../grants/types.ts';
 import {
   type AccessCauseCategory,
   type AccessCauseName,
   describeCause,
 } from '../verify/access-cause.ts';
-import type { DiagnosisSteps, StepCause, StepError, Verdict, VerdictOutcome } from './diagnosis.ts';
+import type {
+  DiagnosisSteps,
+  InvokeStep,
+  StepCause,
+  StepError,
+  Verdict,
+  VerdictOutcome,
+} from './diagnosis.ts';
 import type { ModelTarget } from './target.ts';
 
 /** Exit codes of `diagnose`; 1 (errors such as no credentials) and 2 (usage) are the CLI's. */
@@ -202,6 +211,16 @@ function couldNotTell(target: ModelTarget, steps: DiagnosisSteps, notes: string[
   const failed = failedSteps(steps);
   const failures = failed.map(({ operation, error }) => `${operation}: ${describeError(error)}`);
 
+  if (invoke.ran && invoke.cause !== null && callNeverReachedBedrock(invoke)) {
+    return verdict('could-not-tell', {
+      category: 'transient',
+      cause: invoke.cause,
+      basis: 'invocation',
+      explanation: `The 1-token call never reached Bedrock Runtime in ${target.region} (${invoke.message}): this is a network problem, not Bedrock being busy, and says nothing about access.`,
+      nextStep: networkNextStep(),
+      also: [...failures.map((failure) => `A step failed: ${failure}`), ...notes],
+    });
+  }
   if (invoke.ran && invoke.cause !== null) {
     const transient = invoke.category === 'transient';
     const described = describeCause(invoke.cause);
@@ -217,6 +236,16 @@ function couldNotTell(target: ModelTarget, steps: DiagnosisSteps, notes: string[
     });
   }
 
+  if (failed.length > 0 && failed.every(({ error }) => error.kind === 'network')) {
+    return verdict('could-not-tell', {
+      category: 'transient',
+      cause: 'step-failed',
+      basis: 'steps',
+      explanation: `Bedrock in ${target.region} could not be reached: ${failures.join('; ')}. This is a network problem, not Bedrock being busy.`,
+      nextStep: networkNextStep(),
+      also: notes,
+    });
+  }
   if (failed.length > 0) {
     const allTransient = failed.every(({ error }) => TRANSIENT_KINDS.has(error.kind));
     const denied = failed.some(({ error }) => error.kind === 'denied');
@@ -292,7 +321,7 @@ function diagnoseNextStep(cause: AccessCauseName, target: ModelTarget): string |
   const { modelId, region } = target;
   switch (cause) {
     case 'needs-inference-profile': {
-      const profile = `${profilePrefix(region)}.${modelId}`;
+      const profile = `${profilePrefixFor(region)}.${modelId}`;
       return `Call it through a cross-region inference profile id such as ${profile}; check that one with: bedrock-access-monitor diagnose ${modelId} --region ${region} --inference-profile ${profile}`;
     }
     case 'invalid-model-id':
@@ -306,17 +335,17 @@ function diagnoseNextStep(cause: AccessCauseName, target: ModelTarget): string |
   }
 }
 
-function retryLater(target: ModelTarget): string {
-  return `Run diagnose again in a minute; if it keeps failing, check the AWS Health Dashboard for Bedrock in ${target.region}.`;
+/** The call failed before any answer: no connection, DNS, a proxy, a wrong endpoint. */
+export function callNeverReachedBedrock(invoke: InvokeStep): boolean {
+  return invoke.category === 'transient' && mentionsNetworkFailure(invoke.message ?? '');
 }
 
-/** The geography of the system inference profiles that start in `region`. */
-function profilePrefix(region: string): string {
-  if (region.startsWith('us-gov-')) return 'us-gov';
-  if (region.startsWith('us-')) return 'us';
-  if (region.startsWith('eu-')) return 'eu';
-  if (region.startsWith('ap-')) return 'apac';
-  return 'global';
+function networkNextStep(): string {
+  return 'Check the network connection, DNS and any proxy, and AWS_ENDPOINT_URL_BEDROCK and AWS_ENDPOINT_URL_BEDROCK_RUNTIME if you set them; then run diagnose again.';
+}
+
+function retryLater(target: ModelTarget): string {
+  return `Run diagnose again in a minute; if it keeps failing, check the AWS Health Dashboard for Bedrock in ${target.region}.`;
 }
 
 /** The LEGACY lifecycle is worth knowing even when the call works. */

@@ -7,6 +7,7 @@ import {
 } from '../bedrock/bedrock-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
+import { checkBudgetMs } from '../config/run-capacity.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
 import {
   BedrockAccessMonitorError,
@@ -45,25 +46,22 @@ export interface MonitorHandlerOptions {
 
 export type MonitorHandler = (event: unknown, context: MonitorContext) => Promise<RunSummary>;
 
-// Bedrock calls stop early enough to leave time for the state writes and the publishes.
-const MIN_WRITE_TIME_MS = 5_000;
 // A claim outlives the run that made it by this much: no run outlives the function's timeout.
 const LEASE_MARGIN_MS = 30_000;
 
 /**
  * The run's time budget from the context's remaining time, in whole milliseconds (Lambda hands
  * an integer such as 119,987; AbortSignal.timeout refuses anything but an integer): Bedrock
- * calls end by `deadline`, leaving a quarter of the time, at least MIN_WRITE_TIME_MS, to save
- * and publish; an outbox claim lasts longer than any run can.
+ * calls end by `deadline`, leaving the rest of the time (checkBudgetMs, which `validate` also
+ * measures a config against) to save and publish; an outbox claim lasts longer than any run can.
  */
 export function runBudget(
   remainingMs: number,
   nowMs: number,
 ): { deadline: number; outboxLeaseMs: number } {
   const remaining = Math.max(Math.floor(remainingMs), 0);
-  const reserve = Math.max(MIN_WRITE_TIME_MS, Math.floor(remaining / 4));
   return {
-    deadline: Math.floor(nowMs) + remaining - reserve,
+    deadline: Math.floor(nowMs) + checkBudgetMs(remaining),
     outboxLeaseMs: remaining + LEASE_MARGIN_MS,
   };
 }

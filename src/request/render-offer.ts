@@ -13,7 +13,7 @@ export function renderOffer(offer: Offer, others: number): string {
       ['', '', ''],
       rates.map((rate) => [
         rate.dimension ?? '',
-        [rate.price, rate.unit === undefined ? undefined : `per ${rate.unit}`]
+        [rate.price, rate.unit === undefined ? undefined : `per ${singularUnit(rate.unit)}`]
           .filter((part) => part !== undefined)
           .join(' '),
         rate.description ?? '',
@@ -40,4 +40,9 @@ export function renderOffer(offer: Offer, others: number): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Bedrock lists the unit as a plural word ("Units"): "0.003 per unit", not "per Units". */
+function singularUnit(unit: string): string {
+  return /^[A-Z][a-z]+s$/.test(unit) ? unit.slice(0, -1).toLowerCase() : unit;
 }

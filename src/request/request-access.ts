@@ -10,7 +10,7 @@ import {
   GetFoundationModelAvailabilityCommand,
   ListFoundationModelAgreementOffersCommand,
 } from '@aws-sdk/client-bedrock';
-import { rethrowIfNoCredentials } from '../aws/no-credentials.ts';
+import { rethrowIfCredentialProblem } from '../aws/access-problem.ts';
 import { classifyCheckError } from '../bedrock/classify-error.ts';
 import { NOT_FOUND_RAW, parseAvailabilityAnswer } from '../bedrock/parse-availability.ts';
 import { BedrockAccessMonitorError, errorNameAndMessage } from '../errors.ts';
@@ -56,8 +56,6 @@ export type RequestOutcome =
   | 'refused'
   /** The person answered no. */
   | 'declined';
-
-const COMMAND = 'request';
 
 /** Runs the whole request; prints as it goes and resolves with how it ended. */
 export async function requestAccess(
@@ -198,7 +196,7 @@ async function readGrant(client: BedrockClient, modelId: string): Promise<GrantR
       raw: parsed.raw,
     };
   } catch (error) {
-    rethrowIfNoCredentials(error, COMMAND);
+    rethrowIfCredentialProblem(error);
     const classified = classifyCheckError(error);
     if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
@@ -223,7 +221,7 @@ async function listOffers(client: BedrockClient, modelId: string, label: string)
     );
     return offers ?? [];
   } catch (error) {
-    rethrowIfNoCredentials(error, COMMAND);
+    rethrowIfCredentialProblem(error);
     throw new BedrockAccessMonitorError(
       `Could not list the agreement offers for ${label} (ListFoundationModelAgreementOffers: ${describeSdkError(error)}). Nothing was requested.`,
       { cause: error },
@@ -241,7 +239,7 @@ async function createAgreement(
     await deps.bedrock.send(new CreateFoundationModelAgreementCommand({ modelId, offerToken }));
     deps.out('Access requested.');
   } catch (error) {
-    rethrowIfNoCredentials(error, COMMAND);
+    rethrowIfCredentialProblem(error);
     if ((error as Error).name === 'ConflictException') {
       deps.out(
         `Bedrock already has a request for ${modelId} in ${region} (${describeSdkError(error)}).`,

@@ -111,6 +111,29 @@ export function incompleteSignature(detail: string): SimulatedError {
   return { name: 'IncompleteSignatureException', status: 403, message: detail };
 }
 
+/**
+ * What every AWS service answers for credentials it refuses (`callerCredentials` in a
+ * scenario), in the names each protocol uses: STS (Query) drops the Exception suffix, the
+ * REST-JSON services keep it and call an unknown key UnrecognizedClientException.
+ */
+export function refusedCredentials(
+  credentials: 'expired' | 'invalid',
+  protocol: 'query' | 'rest-json',
+): SimulatedError {
+  if (credentials === 'expired') {
+    return {
+      name: protocol === 'query' ? 'ExpiredToken' : 'ExpiredTokenException',
+      status: 403,
+      message: 'The security token included in the request is expired',
+    };
+  }
+  return {
+    name: protocol === 'query' ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+    status: 403,
+    message: 'The security token included in the request is invalid.',
+  };
+}
+
 export function simulatorFailure(error: unknown): SimulatedError {
   const detail = error instanceof Error ? error.message : String(error);
   return { ...internalServerError(), message: `Simulator failure: ${detail}` };

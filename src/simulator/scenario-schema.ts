@@ -259,6 +259,8 @@ export const scenarioFileSchema = z
     faults: z.array(faultSchema).default([]),
     /** Whether the account has the Anthropic use-case form on file (GetUseCaseForModelAccess). */
     useCaseFormSubmitted: z.boolean().default(true),
+    /** expired or invalid: every signed request (STS and Bedrock) is refused, as AWS refuses them. */
+    callerCredentials: z.enum(['valid', 'expired', 'invalid']).default('valid'),
     /** From CreateFoundationModelAgreement to ENABLED, for pairs whose grant sets no `agreement`. */
     agreementDelaySeconds: secondsSchema.optional(),
     agreementDelayTicks: tickSchema.optional(),

@@ -30,6 +30,8 @@ export interface Scenario {
   faults: FaultSpec[];
   /** Whether GetUseCaseForModelAccess finds the Anthropic use-case form at the start. */
   useCaseFormSubmitted: boolean;
+  /** Whether AWS accepts the caller's credentials; expired or invalid ones are refused on every call. */
+  callerCredentials: 'valid' | 'expired' | 'invalid';
   /** What CreateFoundationModelAgreement leads to for pairs whose grant sets no `agreement`. */
   agreement: AgreementPlan;
 }
@@ -142,6 +144,7 @@ export function parseScenario(text: string, file: string): Scenario {
     grants: grantScriptsFromFile(scenarioFile, agreementDelay),
     faults: scenarioFile.faults,
     useCaseFormSubmitted: scenarioFile.useCaseFormSubmitted,
+    callerCredentials: scenarioFile.callerCredentials,
     agreement: { delay: agreementDelay, outcome: 'ENABLED', message: undefined },
   };
 }

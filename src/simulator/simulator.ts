@@ -10,6 +10,7 @@ import {
   incompleteSignature,
   internalServerError,
   missingAuthenticationToken,
+  refusedCredentials,
   type SimulatedError,
   serviceUnavailable,
   throttling,
@@ -107,9 +108,24 @@ export class BedrockSimulator {
     }
 
     const { region, service } = scope.scope;
-    if (service === 'sts') return this.handleSts(region, request);
+    const { callerCredentials } = this.scenario;
+    if (service === 'sts') {
+      if (callerCredentials === 'valid') return this.handleSts(region, request);
+      const error = refusedCredentials(callerCredentials, 'query');
+      return this.reply(
+        region,
+        stsOperation(request.body),
+        stsErrorAnswer(error, request.requestId),
+        { kind: 'error', name: error.name },
+      );
+    }
 
     const route = matchBedrockRoute(request.method, url.pathname);
+    // AWS checks the credentials before it looks at the request.
+    if (callerCredentials !== 'valid') {
+      const error = refusedCredentials(callerCredentials, 'rest-json');
+      return this.replyError(region, route?.operation ?? 'UnknownOperation', error);
+    }
     if (!route) {
       const error = unknownOperation(request.method, url.pathname);
       return this.replyError(region, 'UnknownOperation', error);

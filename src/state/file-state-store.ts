@@ -127,6 +127,23 @@ export class FileStateStore implements StateStore {
     });
   }
 
+  /**
+   * Drops pairs from the file (`status --prune`), each only while the file still holds the
+   * version that was read; their history stays. Resolves with whether each was dropped.
+   */
+  async remove(
+    records: ReadonlyArray<Pick<PairRecord, 'account' | 'region' | 'modelId' | 'version'>>,
+  ): Promise<boolean[]> {
+    return this.#change((pairs) =>
+      records.map((record) => {
+        const key = storeKey(record);
+        if (pairs.get(key)?.version !== record.version) return false;
+        pairs.delete(key);
+        return true;
+      }),
+    );
+  }
+
   async history(query: HistoryQuery): Promise<TransitionEvent[]> {
     const file = await this.#read();
     return readableHistory(file.history)

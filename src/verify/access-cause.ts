@@ -3,7 +3,7 @@
  * The messages matched here are Bedrock's own (see bedrock-facts.md, section 3); the fragments are
  * the stable parts of each, lower-cased and with curly apostrophes made straight.
  */
-import { NETWORK_ERROR_CODES } from '../bedrock/network-errors.ts';
+import { mentionsNetworkFailure, NETWORK_ERROR_CODES } from '../bedrock/network-errors.ts';
 
 export const ACCESS_CAUSES = [
   'iam-policy',
@@ -172,7 +172,6 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeoutException',
 ]);
 const NETWORK_CODES = NETWORK_ERROR_CODES;
-const NETWORK_MESSAGE = new RegExp(`\\b(${NETWORK_CODES.join('|')})\\b|socket hang up`, 'i');
 const TRANSIENT_STATUSES = new Set([408, 424, 429]);
 
 // Documented by the Bedrock troubleshooting page; the SDK may surface them as the error's name.
@@ -239,7 +238,7 @@ export function classifyAccessError(error: unknown): AccessCause {
   }
 
   if (code !== null && NETWORK_CODES.includes(code)) return describeCause('transient');
-  if (NETWORK_MESSAGE.test(message)) return describeCause('transient');
+  if (mentionsNetworkFailure(message)) return describeCause('transient');
   if (status !== undefined && (TRANSIENT_STATUSES.has(status) || status >= 500)) {
     return describeCause('transient');
   }

@@ -37,7 +37,7 @@ describe('bedrock-access-monitor CLI', () => {
 
     expect(command).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('Unknown command "chek"'),
+      stderr: 'Unknown command "chek". Did you mean "check"? See `bedrock-access-monitor --help`.',
     });
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("check: Unknown option '--regoin'");
@@ -53,7 +53,7 @@ describe('bedrock-access-monitor CLI', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^config\/watched-models\.yml: valid\. 5 models, \d+ regions, \d+ checks per run/,
+      /^config\/watched-models\.yml: valid\. 5 models in \d+ regions, \d+ checks a run/,
     );
   });
 

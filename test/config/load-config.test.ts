@@ -320,7 +320,7 @@ const broken: BrokenCase[] = [
         line: 4,
         column: 20,
         path: 'confirmRevocation',
-        message: '"confirmRevocation" must be a whole number, 1 or more (default 2); found 0.',
+        message: '"confirmRevocation" must be a whole number from 1 to 100 (default 2); found 0.',
       },
     ],
   },
@@ -328,7 +328,11 @@ const broken: BrokenCase[] = [
     name: 'confirmRevocation 1.5',
     text: yaml(...HEAD, '  - id: amazon.titan-text-express-v1', 'confirmRevocation: 1.5'),
     problems: [
-      { line: 4, column: 20, message: 'must be a whole number, 1 or more (default 2); found 1.5.' },
+      {
+        line: 4,
+        column: 20,
+        message: 'must be a whole number from 1 to 100 (default 2); found 1.5.',
+      },
     ],
   },
   {
@@ -338,7 +342,7 @@ const broken: BrokenCase[] = [
       {
         line: 4,
         column: 20,
-        message: 'must be a whole number, 1 or more (default 2); found "two".',
+        message: 'must be a whole number from 1 to 100 (default 2); found "two".',
       },
     ],
   },

@@ -149,4 +149,30 @@ describe('decideVerdict', () => {
 
     expect(verdict).toMatchObject({ outcome: 'could-not-tell', cause: 'not-invoked', exitCode: 5 });
   });
+
+  it('calls steps that could not reach Bedrock a network problem, not Bedrock being busy', () => {
+    const unreachable = {
+      kind: 'network' as const,
+      errorName: 'Error',
+      message: 'getaddrinfo ENOTFOUND bedrock.us-east-1.amazonaws.com',
+    };
+    const verdict = decideVerdict(
+      TARGET,
+      steps({
+        offered: { ...steps().offered, status: 'unknown', offered: null, error: unreachable },
+        grant: { ...steps().grant, status: 'unknown', state: null, raw: null, error: unreachable },
+        invoke: { ...called({}), status: 'skipped', ran: false },
+      }),
+    );
+
+    expect(verdict).toMatchObject({
+      outcome: 'could-not-tell',
+      exitCode: 5,
+      category: 'transient',
+    });
+    expect(verdict.explanation).toBe(
+      'Bedrock in us-east-1 could not be reached: GetFoundationModel: Error: getaddrinfo ENOTFOUND bedrock.us-east-1.amazonaws.com; GetFoundationModelAvailability: Error: getaddrinfo ENOTFOUND bedrock.us-east-1.amazonaws.com. This is a network problem, not Bedrock being busy.',
+    );
+    expect(verdict.nextStep).toMatch(/^Check the network connection, DNS and any proxy/);
+  });
 });

@@ -1,6 +1,7 @@
+import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { startTestSimulator, stsClient } from './sim-harness.ts';
+import { bedrockClient, startTestSimulator, stsClient } from './sim-harness.ts';
 
 describe('STS GetCallerIdentity', () => {
   it('reports the scenario account through AWS_ENDPOINT_URL_STS', async () => {
@@ -43,4 +44,37 @@ callerArn: arn:aws:iam::123456789012:user/alice
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('<Code>MissingAuthenticationToken</Code>');
   });
+
+  it.each([
+    ['expired', 'ExpiredToken', 'ExpiredTokenException', 'is expired'],
+    ['invalid', 'InvalidClientTokenId', 'UnrecognizedClientException', 'is invalid.'],
+  ])(
+    'refuses %s caller credentials on every call, in the names each protocol uses',
+    async (credentials, stsName, bedrockName, words) => {
+      const simulator = await startTestSimulator(
+        `account: "123456789012"\ncallerCredentials: ${credentials}`,
+      );
+
+      const sts = stsClient(simulator, 'us-east-1');
+      const bedrock = bedrockClient(simulator, 'us-east-1');
+
+      await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+        name: stsName,
+        message: `The security token included in the request ${words}`,
+        $metadata: { httpStatusCode: 403 },
+      });
+      await expect(
+        bedrock.send(
+          new GetFoundationModelAvailabilityCommand({ modelId: 'amazon.titan-text-express-v1' }),
+        ),
+      ).rejects.toMatchObject({
+        name: bedrockName,
+        message: `The security token included in the request ${words}`,
+        $metadata: { httpStatusCode: 403 },
+      });
+      expect(simulator.stats().regions['us-east-1']?.GetCallerIdentity?.errors).toEqual({
+        [stsName]: 1,
+      });
+    },
+  );
 });

@@ -47,6 +47,26 @@ export function runBin(args: string[], env: NodeJS.ProcessEnv): Promise<CliResul
   });
 }
 
+/**
+ * The environment of a person whose AWS setup lives in `home` only: `~/.aws/config` and
+ * `~/.aws/credentials` there (whether or not the test writes them), no instance metadata, and
+ * the SDK's Node-version warning silenced; `variables` adds the rest (AWS_PROFILE, endpoints).
+ */
+export function isolatedAwsEnvironment(
+  home: string,
+  variables: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NODE_NO_WARNINGS: '1',
+    ...variables,
+  };
+}
+
 export interface SimulatedAccount {
   simulator: RunningSimulator;
   dir: string;

@@ -1,10 +1,13 @@
 import { resolveCallerAccount } from '../../aws/caller-account.ts';
 import { loadWatchedModels } from '../../config/load-config.ts';
+import { verificationTarget } from '../../config/watched-config.ts';
 import { runCheck } from '../../monitor/run-check.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
 import * as defaults from '../defaults.ts';
 import { createLocalMonitor } from '../local-monitor.ts';
+import { assertStatePathIsFile } from '../local-resources.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
+import { plural } from '../plural.ts';
 import { renderRun } from '../render-run.ts';
 
 export const CHECK_HELP = `Usage: bedrock-access-monitor check [options]
@@ -12,6 +15,11 @@ export const CHECK_HELP = `Usage: bedrock-access-monitor check [options]
 Asks Amazon Bedrock, with your default AWS credentials, whether this account can use each
 watched model in each watched region; records every state change in the state file and
 prints the table of states and the transitions.
+
+Makes no billed call: GetFoundationModelAvailability is free. The verification call that
+models with \`verify\` in the config ask for (Converse, billed, and for a third-party model the
+start of its AWS Marketplace subscription) is made only with --verify; the deployed monitor
+makes it as the config says.
 
 Options:
   --config FILE           watched models (default: ${defaults.DEFAULT_CONFIG_PATH})
@@ -21,6 +29,8 @@ Options:
   --concurrency N         calls in flight per region (default: ${defaults.DEFAULT_CONCURRENCY})
   --request-timeout SEC   timeout of one attempt (default: ${defaults.DEFAULT_REQUEST_TIMEOUT_SECONDS})
   --max-attempts N        attempts per call, with adaptive backoff (default: ${defaults.DEFAULT_MAX_ATTEMPTS})
+  --verify                make the verification call (billed) when a model with \`verify\`
+                          becomes ENABLED, as the deployed monitor does
   -h, --help              show this help
 
 Exit codes: 0 every pair checked, 3 some checks failed (their state is UNKNOWN and left as
@@ -36,6 +46,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     concurrency: { type: 'string' },
     'request-timeout': { type: 'string' },
     'max-attempts': { type: 'string' },
+    verify: { type: 'boolean' },
   });
   if (values.help) {
     io.out(CHECK_HELP);
@@ -74,17 +85,26 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     ),
   };
   const config = await loadWatchedModels(values.config ?? defaults.DEFAULT_CONFIG_PATH);
-  const account = await resolveCallerAccount(config.regions[0] as string);
   const statePath = values.state ?? defaults.DEFAULT_STATE_PATH;
+  // Local inputs first: nothing is asked of AWS for a run that could not record its answers.
+  await assertStatePathIsFile(statePath);
+  const account = await resolveCallerAccount(config.regions[0] as string);
   const deps = createLocalMonitor({
     account,
     config,
     statePath,
     deadlineMs: deadlineSeconds * 1000,
     ...monitorOptions,
+    verify: values.verify === true,
     onNotify: () => {},
   });
   const summary = await runCheck({ ...deps, deadline: Date.now() + deps.deadlineMs }, new Date());
   io.out(values.json ? JSON.stringify({ ...summary, stateFile: statePath }) : renderRun(summary));
+  const unverified = config.models.filter((model) => verificationTarget(config, model.id));
+  if (!values.verify && !values.json && unverified.length > 0) {
+    io.out(
+      `\nNo verification call: ${plural(unverified.length, 'model')} in the config ${unverified.length === 1 ? 'has' : 'have'} \`verify\`, and a local check makes that billed call only with --verify.`,
+    );
+  }
   return summary.failures.length > 0 ? EXIT.partial : EXIT.ok;
 }

@@ -1,5 +1,7 @@
 import { runDemo } from '../../demo/run-demo.ts';
+import { ScenarioError } from '../../simulator/index.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
+import { rethrowAsFileProblem } from '../local-resources.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 
 export const DEMO_HELP = `Usage: bedrock-access-monitor demo [options]
@@ -28,11 +30,19 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     io.out(DEMO_HELP);
     return EXIT.ok;
   }
+  const scenarioPath = values.scenario;
   await runDemo({
     io,
     runs: parseIntegerOption('runs', values.runs, 12, 1, 100),
-    ...(values.scenario === undefined ? {} : { scenarioPath: values.scenario }),
+    ...(scenarioPath === undefined ? {} : { scenarioPath }),
     ...(values.config === undefined ? {} : { configPath: values.config }),
+  }).catch((error: unknown) => {
+    if (!(error instanceof ScenarioError) || scenarioPath === undefined) throw error;
+    rethrowAsFileProblem(error, {
+      what: 'scenario file',
+      path: scenarioPath,
+      instead: "give the path of a scenario file, or leave out --scenario for the demo's own",
+    });
   });
   return EXIT.ok;
 }

@@ -1,9 +1,12 @@
+import { isBedrockRegion } from '../../config/bedrock-regions.ts';
+import { unknownRegionMessage } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { grantHistoryFields } from '../../monitor/history-log.ts';
 import { formatTime } from '../../notify/render-alert.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
 import { DEFAULT_STATE_PATH } from '../defaults.ts';
 import { parseOptions } from '../parse-options.ts';
+import { parseSince } from '../parse-since.ts';
 import { renderTable } from '../render-table.ts';
 import { accountForTable, openStateSource } from '../state-source.ts';
 
@@ -40,7 +43,10 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     return EXIT.ok;
   }
   const since = values.since === undefined ? undefined : parseSince(values.since);
-  const source = openStateSource({ table: values.table, state: values.state });
+  if (values.region !== undefined && !isBedrockRegion(values.region)) {
+    throw new UsageError(`history: --region ${unknownRegionMessage(values.region)}`);
+  }
+  const source = await openStateSource({ table: values.table, state: values.state });
   try {
     const filters = {
       ...(values.model === undefined ? {} : { modelId: values.model }),
@@ -49,7 +55,7 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     };
     const accounts =
       source.kind === 'table'
-        ? [await accountForTable(values.account, 'history')]
+        ? [await accountForTable(values.account)]
         : await localAccounts(source.store, values.account);
     const transitions = (
       await Promise.all(accounts.map((account) => source.store.history({ account, ...filters })))
@@ -89,18 +95,6 @@ async function localAccounts(
   if (account !== undefined) return [account];
   const { records } = await store.loadAllAccounts();
   return [...new Set(records.map((record) => record.account))];
-}
-
-function parseSince(value: string): string {
-  const time = /^\d{4}-\d{2}-\d{2}$/.test(value)
-    ? Date.parse(`${value}T00:00:00Z`)
-    : Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) {
-    throw new UsageError(
-      `--since must be a date like 2026-11-01 or 2026-11-01T12:00:00Z, not "${value}".`,
-    );
-  }
-  return new Date(time).toISOString();
 }
 
 function describeFilters(values: {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { EXAMPLE_SCENARIO_PATH, loadScenario, startSimulator } from '../../simulator/index.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
+import { rethrowAsFileProblem, rethrowAsPortProblem } from '../local-resources.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 
 export const SIMULATE_HELP = `Usage: bedrock-access-monitor simulate [options]
@@ -17,6 +18,8 @@ Options:
 
 Time moves by ticks: POST /_simulator/tick advances one; GET /_simulator/stats shows counts.`;
 
+const HOST = '127.0.0.1';
+
 /** `simulate`: the simulator as a standalone local endpoint. */
 export async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions('simulate', args, {
@@ -27,12 +30,18 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     io.out(SIMULATE_HELP);
     return EXIT.ok;
   }
+  const port = parseIntegerOption('port', values.port, 0, 0, 65535);
   const scenarioPath = values.scenario ?? EXAMPLE_SCENARIO_PATH;
-  const scenario = await loadScenario(scenarioPath);
-  const simulator = await startSimulator({
-    scenario,
-    port: parseIntegerOption('port', values.port, 0, 0, 65535),
-  });
+  const scenario = await loadScenario(scenarioPath).catch((error: unknown) =>
+    rethrowAsFileProblem(error, {
+      what: 'scenario file',
+      path: scenarioPath,
+      instead: 'give the path of a scenario file, or leave out --scenario for the bundled example',
+    }),
+  );
+  const simulator = await startSimulator({ scenario, port, host: HOST }).catch((error: unknown) =>
+    rethrowAsPortProblem(error, HOST, port),
+  );
   io.out(
     [
       `Bedrock simulator listening on ${simulator.url} (scenario ${scenarioPath}).`,
