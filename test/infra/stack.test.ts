@@ -37,17 +37,16 @@ import {
   resourcesOfType,
 } from './support/cfn-template.ts';
 import {
-  copyProject,
   type PackageRun,
-  packageStack,
+  packagedStack,
   REPO_ROOT,
   removeDirectory,
 } from './support/serverless-package.ts';
 import { readZipEntries, type ZipEntry } from './support/zip-archive.ts';
 
-// `serverless package` runs, in parallel, each in its own copy of the project: the defaults,
-// every parameter set with verified models, a broken config/watched-models.yml, a shared KMS key
-// for the topic (alertTopicKmsKeyArn), and three unusable values of that parameter.
+// The stack packaged with the defaults, every parameter set with verified models, a broken
+// config/watched-models.yml, a shared KMS key for the topic (alertTopicKmsKeyArn), and three
+// unusable values of that parameter: each once per test run (packagedStack).
 const CONFIGURED_PARAMS = {
   schedule: 'rate(10 minutes)',
   alertEmail: 'ops@example.com',
@@ -78,7 +77,6 @@ models:
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const ALARM_ARN_PREFIX = 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:';
 
-let projects: string[] = [];
 let defaults: PackageRun;
 let configured: PackageRun;
 let broken: PackageRun;
@@ -89,22 +87,17 @@ let configuredTemplate: CfnTemplate;
 let sharedKeyTemplate: CfnTemplate;
 
 beforeAll(async () => {
-  projects = Array.from({ length: 7 }, () => copyProject());
-  const [defaultDir, configuredDir, brokenDir, sharedKeyDir, aliasDir, garbageDir, otherRegionDir] =
-    projects as [string, string, string, string, string, string, string];
-  writeFileSync(join(brokenDir, 'config', 'watched-models.yml'), BROKEN_CONFIG);
-  writeFileSync(join(configuredDir, 'config', 'watched-models.yml'), VERIFIED_CONFIG);
   let alias: PackageRun;
   let garbage: PackageRun;
   let otherRegion: PackageRun;
   [defaults, configured, broken, sharedKey, alias, garbage, otherRegion] = await Promise.all([
-    packageStack(defaultDir),
-    packageStack(configuredDir, CONFIGURED_PARAMS),
-    packageStack(brokenDir),
-    packageStack(sharedKeyDir, { alertTopicKmsKeyArn: SHARED_KEY_ARN }),
-    packageStack(aliasDir, { alertTopicKmsKeyArn: BAD_KEY_ARNS.alias }),
-    packageStack(garbageDir, { alertTopicKmsKeyArn: BAD_KEY_ARNS.garbage }),
-    packageStack(otherRegionDir, { alertTopicKmsKeyArn: BAD_KEY_ARNS.otherRegion }),
+    packagedStack(),
+    packagedStack({ params: CONFIGURED_PARAMS, watchedModels: VERIFIED_CONFIG }),
+    packagedStack({ watchedModels: BROKEN_CONFIG }),
+    packagedStack({ params: { alertTopicKmsKeyArn: SHARED_KEY_ARN } }),
+    packagedStack({ params: { alertTopicKmsKeyArn: BAD_KEY_ARNS.alias } }),
+    packagedStack({ params: { alertTopicKmsKeyArn: BAD_KEY_ARNS.garbage } }),
+    packagedStack({ params: { alertTopicKmsKeyArn: BAD_KEY_ARNS.otherRegion } }),
   ]);
   badKeys = { alias, garbage, otherRegion };
   for (const run of [defaults, configured, sharedKey]) {
@@ -114,10 +107,6 @@ beforeAll(async () => {
   configuredTemplate = readTemplate(configured.outDir);
   sharedKeyTemplate = readTemplate(sharedKey.outDir);
 }, 180_000);
-
-afterAll(() => {
-  for (const dir of projects) removeDirectory(dir);
-});
 
 const props = (t: CfnTemplate, logicalId: string) => resource(t, logicalId).Properties ?? {};
 
