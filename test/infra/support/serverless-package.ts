@@ -136,7 +136,7 @@ export interface StackVariant {
 }
 
 /** The key of a variant: the same parameters in any order are the same variant. */
-function variantKey({ params = {}, watchedModels }: StackVariant): string {
+export function variantKey({ params = {}, watchedModels }: StackVariant): string {
   const sortedParams = Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return createHash('sha256')
     .update(JSON.stringify({ params: sortedParams, watchedModels: watchedModels ?? null }))
