@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { packagedStack, variantKey } from './support/serverless-package.ts';
@@ -18,6 +19,18 @@ describe('packagedStack', () => {
     expect(first.code).not.toBe(0);
     expect(first.output).toContain('alertTopicKmsKeyArn must be empty');
   }, 180_000);
+
+  it('fails at once when the file packaging a variant stopped before it stored its run', async () => {
+    const variant = { params: { schedule: 'rate(7 minutes)' } };
+    const claimed = join(inject('stackPackageCache'), variantKey(variant));
+    mkdirSync(claimed);
+    const finished = spawnSync(process.execPath, ['-e', '']);
+    writeFileSync(join(claimed, 'owner.pid'), String(finished.pid));
+
+    await expect(packagedStack(variant)).rejects.toThrow(
+      'the test file packaging {"params":{"schedule":"rate(7 minutes)"}} stopped before it finished',
+    );
+  });
 
   it('tells variants apart by parameters and watched models, not by the order of parameters', () => {
     const params = { schedule: 'rate(10 minutes)', alertEmail: 'ops@example.com' };

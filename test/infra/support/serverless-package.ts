@@ -175,12 +175,14 @@ async function packageOnce(key: string, variant: StackVariant): Promise<PackageR
   }
   const dir = join(cache, key);
   const stored = join(dir, 'run.json');
+  const owner = join(dir, 'owner.pid');
   try {
     mkdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return waitForRun(stored, variant); // another test file packages this variant
+    return waitForRun(stored, owner, variant); // another test file packages this variant
   }
+  writeFileSync(owner, String(process.pid));
   let result: StoredRun;
   try {
     const projectDir = copyProject(join(dir, 'project'));
@@ -197,9 +199,33 @@ async function packageOnce(key: string, variant: StackVariant): Promise<PackageR
 }
 
 /** The run another test file is doing; the timeout of the hook that asked for it bounds the wait. */
-async function waitForRun(stored: string, variant: StackVariant): Promise<PackageRun> {
-  while (!existsSync(stored)) await sleep(250);
+async function waitForRun(
+  stored: string,
+  owner: string,
+  variant: StackVariant,
+): Promise<PackageRun> {
+  while (!existsSync(stored)) {
+    // A test file that timed out or crashed never stores its run: fail now rather than at the
+    // hook's timeout.
+    if (!isRunning(owner) && !existsSync(stored)) {
+      throw new Error(
+        `the test file packaging ${JSON.stringify(variant)} stopped before it finished; its own failure says why`,
+      );
+    }
+    await sleep(250);
+  }
   return runOf(JSON.parse(readFileSync(stored, 'utf8')) as StoredRun, variant);
+}
+
+/** Whether the process named in a pid file runs (or has only just claimed the variant). */
+function isRunning(pidFile: string): boolean {
+  if (!existsSync(pidFile)) return true;
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function runOf(stored: StoredRun, variant: StackVariant): PackageRun {
@@ -221,9 +247,9 @@ async function withPackagingSlot<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
+    // A waiting run takes the slot over, still counted as busy.
     const next = waitingForSlot.shift();
-    if (next)
-      next(); // the slot passes on, still counted as busy
+    if (next) next();
     else busySlots -= 1;
   }
 }
