@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { configDefaults, defineConfig, type Plugin } from 'vitest/config';
 import { watchedModelsModule } from './src/config/watched-models-module.ts';
 import { formatProblems } from './src/errors.ts';
 
@@ -18,12 +18,46 @@ const watchedModelsAsData: Plugin = {
   },
 };
 
+// The projects, by file name (docs/development.md, "Tests"): `npm test` runs all three,
+// `npm run test:unit` the first.
+const INTEGRATION = 'test/**/*.integration.test.ts';
+const INFRA = 'test/infra/**/*.test.ts';
+
 export default defineConfig({
   plugins: [watchedModelsAsData],
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     reporters: ['default', './test/support/closing-line-reporter.ts'],
+    projects: [
+      {
+        // No sockets, no processes: the fast development loop.
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, INTEGRATION, INFRA],
+          setupFiles: ['./test/support/unit-test-guard.ts'],
+        },
+      },
+      {
+        // Real sockets and processes on 127.0.0.1: simulator, dynalite, SNS endpoint, the CLI.
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [INTEGRATION],
+          exclude: [...configDefaults.exclude, INFRA],
+        },
+      },
+      {
+        // The packaged stack: `serverless package`, once per parameter set and test run.
+        extends: true,
+        test: {
+          name: 'infra',
+          include: [INFRA],
+          globalSetup: ['./test/infra/support/package-cache-setup.ts'],
+        },
+      },
+    ],
   },
 });

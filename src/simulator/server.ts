@@ -5,6 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { Http2ServerResponse } from 'node:http2';
 import { simulatorFailure } from './aws-errors.ts';
 import { answerControl, CONTROL_PREFIX } from './control-endpoints.ts';
 import {
@@ -52,11 +53,14 @@ export interface RunningSimulator {
 
 function send(response: AnyResponse, answer: HttpAnswer, requestId: string): void {
   if (isGone(response)) return;
-  response.writeHead(answer.status, {
+  const headers = {
     ...answer.headers,
     'x-amzn-RequestId': requestId,
     'content-length': Buffer.byteLength(answer.body),
-  });
+  };
+  // The two protocols' writeHead overloads cannot be called through their union type.
+  if (response instanceof Http2ServerResponse) response.writeHead(answer.status, headers);
+  else response.writeHead(answer.status, headers);
   response.end(answer.body);
 }
 

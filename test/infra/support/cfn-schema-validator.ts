@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from './serverless-package.ts';
 
-/** The CloudFormation resource provider schemas (reference data beside the repository). */
-export const CFN_SCHEMA_DIR = join(REPO_ROOT, '..', 'shared', 'reference', 'cfn-schemas');
+/** The CloudFormation resource provider schemas, kept in the repository (see its README). */
+export const CFN_SCHEMA_DIR = join(REPO_ROOT, 'test', 'infra', 'cfn-schemas');
 
 /** `AWS::Lambda::Function` -> `aws-lambda-function.json`, the file naming of that folder. */
 export function schemaFileFor(resourceType: string): string {

@@ -22,32 +22,6 @@ const MODELS = [
 ];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
-describe('runBudget', () => {
-  it('derives whole milliseconds that end the Bedrock calls in time and outlast the run', () => {
-    fc.assert(
-      fc.property(
-        // A quarter of a remaining time: fractional three times in four, as in the shipped defect.
-        fc.oneof(
-          anyRemainingMs,
-          anyRemainingMs.map((ms) => ms / 4),
-        ),
-        fc.integer({ min: 0, max: 4_102_444_800_000 }),
-        (remaining, now) => {
-          const { deadline, outboxLeaseMs } = runBudget(remaining, now);
-
-          expect(Number.isInteger(deadline)).toBe(true);
-          expect(Number.isInteger(outboxLeaseMs)).toBe(true);
-          // At least 5 s, or a quarter of the time, is left to save and publish.
-          expect(now + remaining - deadline).toBeGreaterThanOrEqual(Math.min(5_000, remaining));
-          expect(now + remaining - deadline).toBeGreaterThanOrEqual(Math.floor(remaining / 4));
-          expect(outboxLeaseMs).toBeGreaterThan(remaining);
-        },
-      ),
-      { numRuns: 2_000 },
-    );
-  });
-});
-
 describe('the Bedrock checks under any deadline', () => {
   let simulator: RunningSimulator;
   beforeAll(async () => {
