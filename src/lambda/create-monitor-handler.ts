@@ -12,7 +12,7 @@ import type { Notifier } from '../notify/notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
 import { lazyConverseVerifier, lazySnsNotifier } from './lazy-delivery.ts';
-import { type MetricsSink, recordRunMetrics, summaryLogFields } from './run-telemetry.ts';
+import { type MetricsSink, publishRunMetrics, summaryLogFields } from './run-telemetry.ts';
 
 /** The parts of the Lambda context the monitor reads. */
 export interface MonitorContext {
@@ -23,7 +23,7 @@ export interface MonitorContext {
 export interface MonitorHandlerOptions {
   environment: HandlerEnvironment;
   log: MonitorLog & { error(message: string, fields?: Record<string, unknown>): void };
-  metrics: MetricsSink & { publishStoredMetrics(): void };
+  metrics: MetricsSink;
   /** The run's observation time; tests move it forward to let an outbox claim lapse. */
   now?: () => Date;
   /** Tests replace how the notifier and the verifier are loaded (lazy-delivery.ts). */
@@ -101,8 +101,7 @@ export function createMonitorHandler({
         now(),
       );
       log.info('Run summary', summaryLogFields(summary));
-      recordRunMetrics(metrics, summary);
-      metrics.publishStoredMetrics();
+      publishRunMetrics(metrics, summary);
     } catch (error) {
       config = undefined;
       log.error('Run failed: the state store or the config could not be used', {
