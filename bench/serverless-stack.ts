@@ -51,6 +51,8 @@ export interface DeployedStack {
    * metric math alarm over two metrics costs two.
    */
   alarmMetrics: number;
+  /** Whether the stack has its dashboard unless told otherwise (`params.default.dashboard`). */
+  dashboardByDefault: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface DeployedStack {
  */
 export async function readDeployedStack(serverlessYml: string): Promise<DeployedStack> {
   const stack = parse(await readFile(serverlessYml, 'utf8')) as {
-    params?: { default?: { schedule?: string } };
+    params?: { default?: { schedule?: string; dashboard?: unknown } };
     custom?: { esbuild?: Record<string, unknown> };
     provider?: { memorySize?: number; timeout?: number; architecture?: string };
     functions?: Record<string, { handler?: string }>;
@@ -109,6 +111,7 @@ export async function readDeployedStack(serverlessYml: string): Promise<Deployed
     schedule,
     resourceCounts: countResources(stack.resources ?? []),
     alarmMetrics: countAlarmMetrics(stack.resources ?? []),
+    dashboardByDefault: String(stack.params?.default?.dashboard) === 'true',
   };
 }
 

@@ -163,6 +163,12 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
   const keyProblem = alertTopicKmsKeyArnProblem(alertTopicKmsKeyArn, context.region);
   if (keyProblem) problems.push(keyProblem);
 
+  // A YAML default arrives as a boolean, a --param value as a string.
+  const dashboard = text('dashboard').trim();
+  if (dashboard !== 'true' && dashboard !== 'false') {
+    problems.push(`dashboard must be true or false, got ${JSON.stringify(dashboard)}`);
+  }
+
   if (problems.length > 0) throw new StackSettingsError(problems);
   return {
     schedule,
@@ -174,6 +180,7 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
     // A Lambda environment value is a string.
     historyTtlDays: String(historyTtlDays),
     alertTopicKmsKeyArn,
+    dashboard: dashboard === 'true',
   };
 }
 

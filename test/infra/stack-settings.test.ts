@@ -14,6 +14,7 @@ interface StackSettings {
   logRetentionDays: number;
   historyTtlDays: string;
   alertTopicKmsKeyArn: string;
+  dashboard: boolean;
 }
 
 // serverless/stack-settings.cjs is a Serverless variable source (CommonJS, no build step).
@@ -36,6 +37,7 @@ const DEFAULTS = {
   logRetentionDays: 30,
   historyTtlDays: 90,
   alertTopicKmsKeyArn: '',
+  dashboard: true,
 };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -59,6 +61,7 @@ describe('stack parameters', () => {
       logRetentionDays: 30,
       historyTtlDays: '90',
       alertTopicKmsKeyArn: '',
+      dashboard: true,
     });
   });
 
@@ -111,6 +114,17 @@ describe('stack parameters', () => {
     expect(problemsWith({ historyTtlDays: '1.5' })).toContain('historyTtlDays must be');
     expect(problemsWith({ historyTtlDays: '0' })).toContain('historyTtlDays must be');
     expect(problemsWith({ alertEmail: 'not-an-address' })).toContain('alertEmail must be');
+  });
+
+  it('turn the dashboard off with false, as YAML gives it or as --param passes it', () => {
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: false }).dashboard).toBe(false);
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: 'false' }).dashboard).toBe(false);
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: 'true' }).dashboard).toBe(true);
+    for (const value of ['no', 'off', '0', '', 'TRUE']) {
+      expect(problemsWith({ dashboard: value }), value).toContain(
+        `dashboard must be true or false, got ${JSON.stringify(value)}`,
+      );
+    }
   });
 
   it('take a KMS key ARN for the alert topic, in the stack region when it is known', () => {
@@ -168,7 +182,7 @@ describe('stack parameters', () => {
     );
   });
 
-  it('are the ones serverless.yml declares, each documented in the parameter table of docs/deploy-and-operate.md', () => {
+  it('are the ones serverless.yml declares, each documented in the settings table of docs/deploy-and-operate.md', () => {
     const stack = parseYaml(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
       params: { default: Record<string, unknown> };
     };

@@ -46,6 +46,7 @@ const DEFAULTS = {
   logRetentionDays: 30,
   historyTtlDays: 90,
   alertTopicKmsKeyArn: '',
+  dashboard: true,
 };
 
 let serviceDir = '';
