@@ -1,7 +1,7 @@
 /**
  * Part 5, monthly cost: the measured durations, request counts and log bytes of a quiet run,
  * times the runs a month holds, at the published prices (bench/prices.ts). Fixed items (the KMS
- * key, the custom metrics, the alarms) are shown apart from the usage-driven ones.
+ * key, the alarms) are shown apart from the usage-driven ones.
  */
 import { FREE_TIER, INIT_BILLED_SINCE, LAMBDA_MB_PER_VCPU, PRICES, type Price } from './prices.ts';
 import { round } from './stats.ts';
@@ -53,11 +53,11 @@ export interface CostEstimate {
 
 export interface FixedCounts {
   kmsKeys: number;
-  /** Custom metrics sent by every run (Checks). */
-  everyRunMetrics: number;
-  /** Custom metrics sent only by runs where they are above zero (transitions, failures, publishes). */
+  /** Custom metrics, each sent only by runs where it is above zero (failures, transitions, publishes). */
   eventMetrics: number;
   alarms: number;
+  /** The metrics the alarms evaluate, the unit CloudWatch bills alarms by. */
+  alarmMetrics: number;
   /** The CloudWatch dashboard (the `dashboard` parameter, on by default). */
   dashboards: number;
 }
@@ -161,13 +161,6 @@ export function estimateMonthlyCost(options: {
       price: priceText(PRICES.kmsKey),
       monthlyUsd: fixed.kmsKeys * PRICES.kmsKey.usd,
     },
-    {
-      item: 'CloudWatch custom metrics sent every run',
-      kind: 'fixed',
-      usage: `${fixed.everyRunMetrics} metric (Checks)`,
-      price: priceText(PRICES.customMetric),
-      monthlyUsd: fixed.everyRunMetrics * PRICES.customMetric.usd,
-    },
     usage(
       'CloudWatch custom metrics sent only above zero',
       `${fixed.eventMetrics} metrics x ${EVENT_HOURS_PER_MONTH} of ${HOURS_PER_MONTH} hours (assumed)`,
@@ -177,9 +170,9 @@ export function estimateMonthlyCost(options: {
     {
       item: 'CloudWatch alarms',
       kind: 'fixed',
-      usage: `${fixed.alarms} alarms`,
+      usage: `${fixed.alarms} alarms reading ${fixed.alarmMetrics} metrics`,
       price: priceText(PRICES.alarm),
-      monthlyUsd: fixed.alarms * PRICES.alarm.usd,
+      monthlyUsd: fixed.alarmMetrics * PRICES.alarm.usd,
     },
     {
       item: 'CloudWatch dashboard',
@@ -195,8 +188,8 @@ export function estimateMonthlyCost(options: {
   const kmsUsd = fixed.kmsKeys * PRICES.kmsKey.usd;
   const dashboardUsd = fixed.dashboards * PRICES.dashboard.usd;
   const freeTierSavings =
-    (fixed.everyRunMetrics + fixed.eventMetrics <= FREE_TIER.customMetrics ? metricsUsd : 0) +
-    Math.min(fixed.alarms, FREE_TIER.alarms) * PRICES.alarm.usd +
+    (fixed.eventMetrics <= FREE_TIER.customMetrics ? metricsUsd : 0) +
+    Math.min(fixed.alarmMetrics, FREE_TIER.alarms) * PRICES.alarm.usd +
     Math.min(fixed.dashboards, FREE_TIER.dashboards) * PRICES.dashboard.usd +
     Math.min(logGb, FREE_TIER.logsGb) * PRICES.logsIngestion.usd +
     Math.min(gbSeconds, FREE_TIER.lambdaGbSeconds) * PRICES.lambdaGbSecondArm.usd +
@@ -271,7 +264,8 @@ export const COST_NOTES = [
   `Every run is billed as a cold start (INIT is billed since ${INIT_BILLED_SINCE}); most runs find a warm container, so this is an upper bound.`,
   `Lambda time: the measured wall time plus the measured CPU time stretched to the CPU share of the function's memory (${LAMBDA_MB_PER_VCPU} MB = 1 vCPU); INIT is stretched too, though Lambda is reported to give it more CPU: an upper bound.`,
   'A transition adds 3 DynamoDB writes and 1 SNS publish (SNS: first million publishes free): a fraction of a cent.',
-  `CheckFailures, Transitions and Notifications are sent only by runs where they are above zero, and custom metrics are billed by the hour in which they are sent: assumed ${EVENT_HOURS_PER_MONTH} such hours a month.`,
+  `CheckFailures, Transitions and Notifications are sent only by runs where they are above zero (a quiet run sends no metric), and custom metrics are billed by the hour in which they are sent: assumed ${EVENT_HOURS_PER_MONTH} such hours a month.`,
+  "The no-successful-run alarm reads Lambda's own Invocations and Errors (free metrics); as a metric math alarm over two metrics it is billed as two alarm metrics.",
   'With alertTopicKmsKeyArn (a key the account already has) the stack creates no key: the KMS item drops out.',
   `The dashboard is free within the account's first ${FREE_TIER.dashboards} dashboards; with dashboard=false the stack has none. Opening it runs its three Logs Insights widgets ($${PRICES.logsInsightsScan.usd} per GB scanned): not counted, a fraction of a cent per view on a log this size.`,
   'The grant history lines (src/monitor/history-log.ts) are not in a quiet run: a first sighting is logged once per pair, a transition once, and a failed check once per run in which it fails (plus its entry in the run summary); their cost is shown apart below.',

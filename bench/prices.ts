@@ -1,6 +1,7 @@
 /**
  * Published AWS list prices, us-east-1, each with its source and the date it took effect or was
- * last confirmed. Update them here; the README's cost section is produced from the same figures.
+ * last confirmed. Update them here; the cost section of docs/deploy-and-operate.md quotes what
+ * `npm run bench` computes from them.
  */
 export interface Price {
   name: string;

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METRIC, METRICS_ONLY_WHEN_NONZERO } from '../src/lambda/run-telemetry.ts';
+import { METRIC } from '../src/lambda/run-telemetry.ts';
 import { parseScenario, startSimulator } from '../src/simulator/index.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import { startSnsEndpoint } from '../test/support/sns-endpoint.ts';
@@ -195,9 +195,9 @@ function assemble(parts: {
   const runs = runsPerMonth(stack.schedule);
   const fixed = {
     kmsKeys: stack.resourceCounts['AWS::KMS::Key'] ?? 0,
-    everyRunMetrics: Object.keys(METRIC).length - METRICS_ONLY_WHEN_NONZERO.length,
-    eventMetrics: METRICS_ONLY_WHEN_NONZERO.length,
+    eventMetrics: Object.keys(METRIC).length,
     alarms: stack.resourceCounts['AWS::CloudWatch::Alarm'] ?? 0,
+    alarmMetrics: stack.alarmMetrics,
     dashboards: stack.dashboardByDefault ? 1 : 0,
   };
   const estimates = deployedHandler.map((handlerRun) => {

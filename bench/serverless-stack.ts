@@ -46,6 +46,11 @@ export interface DeployedStack {
   schedule: string;
   /** CloudFormation resources of the stack by type (conditional ones included). */
   resourceCounts: Record<string, number>;
+  /**
+   * The metrics the stack's alarms read: CloudWatch bills an alarm per metric it evaluates, so a
+   * metric math alarm over two metrics costs two.
+   */
+  alarmMetrics: number;
   /** Whether the stack has its dashboard unless told otherwise (`params.default.dashboard`). */
   dashboardByDefault: boolean;
 }
@@ -105,6 +110,7 @@ export async function readDeployedStack(serverlessYml: string): Promise<Deployed
     architecture: architecture ?? 'x86_64',
     schedule,
     resourceCounts: countResources(stack.resources ?? []),
+    alarmMetrics: countAlarmMetrics(stack.resources ?? []),
     dashboardByDefault: String(stack.params?.default?.dashboard) === 'true',
   };
 }
@@ -129,6 +135,26 @@ function countResources(fragments: unknown[]): Record<string, number> {
     }
   }
   return counts;
+}
+
+/** One for an alarm on one metric; for a metric math alarm, one per metric it reads. */
+function countAlarmMetrics(fragments: unknown[]): number {
+  let count = 0;
+  for (const fragment of fragments) {
+    const resources = (
+      fragment as {
+        Resources?: Record<string, { Type?: string; Properties?: { Metrics?: unknown[] } }>;
+      } | null
+    )?.Resources;
+    for (const { Type, Properties } of Object.values(resources ?? {})) {
+      if (Type !== 'AWS::CloudWatch::Alarm') continue;
+      const metrics = Properties?.Metrics;
+      count += Array.isArray(metrics)
+        ? metrics.filter((metric) => (metric as { MetricStat?: unknown }).MetricStat).length
+        : 1;
+    }
+  }
+  return count;
 }
 
 /** Runs a month of 30 days holds for an EventBridge `rate(N unit)` expression. */

@@ -22,6 +22,8 @@ const SETTING_KEYS = [
   'alertTopicKmsKeyArn',
   'dashboard',
 ];
+// Settings whose value is true or false, as YAML writes them.
+const BOOLEAN_KEYS = ['dashboard', 'allowDroppingSubscriptions'];
 const STAGE_FILE_KEYS = ['region', ...SETTING_KEYS, 'allowDroppingSubscriptions'];
 
 /** The path of a stage's settings file, relative to the service directory. */
@@ -112,9 +114,9 @@ function readStageFile(serviceDir, stage) {
       continue;
     }
     const value = data[key] ?? null;
-    if (key === 'allowDroppingSubscriptions') {
+    if (BOOLEAN_KEYS.includes(key)) {
       if (typeof value !== 'boolean') {
-        problems.push(`${where}: allowDroppingSubscriptions must be true or false`);
+        problems.push(`${where}: ${key} must be true or false`);
         continue;
       }
     } else if (value === null) {

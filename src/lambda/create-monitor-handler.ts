@@ -22,7 +22,7 @@ import type { Notifier } from '../notify/notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
 import { lazyConverseVerifier, lazySnsNotifier } from './lazy-delivery.ts';
-import { type MetricsSink, recordRunMetrics, summaryLogFields } from './run-telemetry.ts';
+import { type MetricsSink, publishRunMetrics, summaryLogFields } from './run-telemetry.ts';
 import { scheduledTime } from './scheduled-time.ts';
 
 /** The parts of the Lambda context the monitor reads. */
@@ -34,7 +34,7 @@ export interface MonitorContext {
 export interface MonitorHandlerOptions {
   environment: HandlerEnvironment;
   log: MonitorLog & { error(message: string, fields?: Record<string, unknown>): void };
-  metrics: MetricsSink & { publishStoredMetrics(): void };
+  metrics: MetricsSink;
   /** The run's observation time; tests move it forward to let an outbox claim lapse. */
   now?: () => Date;
   /** The Bedrock client of each region; default: one per region, created on first use. */
@@ -130,8 +130,7 @@ export function createMonitorHandler({
         scheduledTime(event, now()),
       );
       log.info('Run summary', summaryLogFields(summary));
-      recordRunMetrics(metrics, summary);
-      metrics.publishStoredMetrics();
+      publishRunMetrics(metrics, summary);
     } catch (error) {
       if (error instanceof BedrockAccessMonitorError && !(error instanceof DefectError)) {
         config = undefined;

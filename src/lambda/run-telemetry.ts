@@ -3,52 +3,41 @@ import type { RunSummary } from '../monitor/run-summary.ts';
 /** The part of Powertools Metrics this uses; tests pass a recorder. */
 export interface MetricsSink {
   addMetric(name: string, unit: 'Count', value: number): void;
+  publishStoredMetrics(): void;
 }
 
 /**
- * Metric names, also used by the alarms in serverless.yml. Each costs up to $0.30 a month beyond
- * the free tier, so only these four: failed notifications and conflicts are in the summary line.
- * Checks is emitted once per completed run: its sample count counts successful runs. The other
- * three are emitted only when above zero (METRICS_ONLY_WHEN_NONZERO).
+ * Metric names, also used by the alarms in serverless.yml. Each is sent only by a run in which
+ * it is above zero.
+ *
+ * CloudWatch prorates a custom metric's monthly price by the hour and meters it only for the
+ * hours in which data is sent ("All custom metrics charges are prorated by the hour and metered
+ * only when you send metrics to CloudWatch", aws.amazon.com/cloudwatch/pricing). Sent only when
+ * something happened, they cost for the hours in which a check failed, a grant changed or an
+ * alert went out, which for a quiet account is close to nothing; a run where nothing happened
+ * sends no metric at all. A missing datapoint therefore means zero: the CheckFailures alarm
+ * treats missing data as notBreaching. Whether runs happen at all is read from Lambda's own
+ * Invocations and Errors, which cost nothing (the no-successful-run alarm).
  */
 export const METRIC = {
-  checks: 'Checks',
   checkFailures: 'CheckFailures',
   transitions: 'Transitions',
   notifications: 'Notifications',
 } as const;
 
 /**
- * The metrics a run emits only when their count is above zero.
- *
- * CloudWatch prorates a custom metric's $0.30 a month by the hour and meters it only for the
- * hours in which data is sent ("All custom metrics charges are prorated by the hour and metered
- * only when you send metrics to CloudWatch", aws.amazon.com/cloudwatch/pricing). A zero sent
- * every run bills these three for every hour of the month ($0.90); sent only when something
- * happened, they cost for the hours in which a check failed, a grant changed or an alert went
- * out, which for a quiet account is close to nothing.
- *
- * A missing datapoint therefore means zero. The CheckFailures alarm treats missing data as
- * notBreaching, which is the same verdict a zero gave. Checks stays on every run: the
- * no-successful-run alarm counts its samples, and there a missing datapoint means no run.
+ * Sends one run's counts as metrics (EMF), those above zero only. With none, nothing is
+ * published: Powertools would otherwise log a warning about empty metrics on every quiet run.
  */
-export const METRICS_ONLY_WHEN_NONZERO = [
-  METRIC.checkFailures,
-  METRIC.transitions,
-  METRIC.notifications,
-] as const;
-
-/** Adds one run's counts as metrics (published as EMF by the caller). */
-export function recordRunMetrics(metrics: MetricsSink, summary: RunSummary): void {
-  metrics.addMetric(METRIC.checks, 'Count', summary.checks);
-  const counts: Record<(typeof METRICS_ONLY_WHEN_NONZERO)[number], number> = {
+export function publishRunMetrics(metrics: MetricsSink, summary: RunSummary): void {
+  const counts: Record<(typeof METRIC)[keyof typeof METRIC], number> = {
     [METRIC.checkFailures]: summary.failures.length,
     [METRIC.transitions]: summary.transitions.length,
     [METRIC.notifications]: summary.notifications.published,
   };
-  for (const name of METRICS_ONLY_WHEN_NONZERO) {
-    if (counts[name] > 0) metrics.addMetric(name, 'Count', counts[name]);
-  }
+  const sent = Object.entries(counts).filter(([, count]) => count > 0);
+  for (const [name, count] of sent) metrics.addMetric(name, 'Count', count);
+  if (sent.length > 0) metrics.publishStoredMetrics();
 }
 
 /** The run's summary line: counts, not the per-pair table (that is in the transition lines). */

@@ -182,7 +182,7 @@ describe('stack parameters', () => {
     );
   });
 
-  it('are the ones serverless.yml declares, each documented in the parameter table of docs/deploy-and-operate.md', () => {
+  it('are the ones serverless.yml declares, each documented in the settings table of docs/deploy-and-operate.md', () => {
     const stack = parseYaml(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
       params: { default: Record<string, unknown> };
     };

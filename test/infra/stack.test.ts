@@ -612,14 +612,31 @@ describe('the alarms', () => {
     });
   });
 
-  it('alarm when no run succeeded in three schedule periods, missing data included', () => {
-    const expected = {
-      Namespace: 'BedrockAccessMonitor',
-      // Every completed run emits Checks once: its sample count is the number of successful runs.
-      MetricName: METRIC.checks,
-      Dimensions: [{ Name: 'service', Value: 'bedrock-access-monitor-dev' }],
-      Statistic: 'SampleCount',
-      Period: 300,
+  it("alarm when no run succeeded in three schedule periods, from Lambda's own metrics, missing data included", () => {
+    const lambdaMetric = (name: string, period: number) => ({
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/Lambda',
+          MetricName: name,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'MonitorLambdaFunction' } }],
+        },
+        Period: period,
+        Stat: 'Sum',
+      },
+      ReturnData: false,
+    });
+    const expected = (period: number) => ({
+      // Successful runs: invocations that did not end in an error (a timeout is one).
+      Metrics: [
+        { Id: 'invocations', ...lambdaMetric('Invocations', period) },
+        { Id: 'errors', ...lambdaMetric('Errors', period) },
+        {
+          Id: 'successfulRuns',
+          Label: 'Successful runs',
+          Expression: 'FILL(invocations, 0) - FILL(errors, 0)',
+          ReturnData: true,
+        },
+      ],
       EvaluationPeriods: 3,
       DatapointsToAlarm: 3,
       Threshold: 1,
@@ -627,12 +644,14 @@ describe('the alarms', () => {
       TreatMissingData: 'breaching',
       AlarmActions: [{ Ref: 'AlertTopic' }],
       OKActions: [{ Ref: 'AlertTopic' }],
-    };
-    expect(alarm(template, 'NoSuccessfulRunAlarm')).toMatchObject(expected);
-    expect(alarm(configuredTemplate, 'NoSuccessfulRunAlarm')).toMatchObject({
-      ...expected,
-      Period: 600,
     });
+    for (const t of [template, configuredTemplate]) {
+      // No custom metric: nothing the function sends, so nothing billed for it.
+      expect(alarm(t, 'NoSuccessfulRunAlarm')).not.toHaveProperty('Namespace');
+      expect(alarm(t, 'NoSuccessfulRunAlarm')).not.toHaveProperty('MetricName');
+    }
+    expect(alarm(template, 'NoSuccessfulRunAlarm')).toMatchObject(expected(300));
+    expect(alarm(configuredTemplate, 'NoSuccessfulRunAlarm')).toMatchObject(expected(600));
   });
 
   it('alarm when checks fail in three consecutive schedule periods', () => {
@@ -661,12 +680,13 @@ describe('the alarms', () => {
     const environment = (
       props(template, 'MonitorLambdaFunction').Environment as { Variables: Record<string, string> }
     ).Variables;
-    for (const id of ['NoSuccessfulRunAlarm', 'CheckFailuresAlarm']) {
-      expect(alarm(template, id).Namespace).toBe(environment.POWERTOOLS_METRICS_NAMESPACE);
-      expect(alarm(template, id).Dimensions).toEqual([
-        { Name: 'service', Value: environment.POWERTOOLS_SERVICE_NAME },
-      ]);
-    }
+    expect(alarm(template, 'CheckFailuresAlarm').Namespace).toBe(
+      environment.POWERTOOLS_METRICS_NAMESPACE,
+    );
+    expect(alarm(template, 'CheckFailuresAlarm').Dimensions).toEqual([
+      { Name: 'service', Value: environment.POWERTOOLS_SERVICE_NAME },
+    ]);
+    expect(Object.values(METRIC)).toContain(alarm(template, 'CheckFailuresAlarm').MetricName);
   });
 });
 

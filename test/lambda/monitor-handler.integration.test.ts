@@ -50,17 +50,16 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     expect(baseline.transitions).toEqual([]);
     // requested is recorded but not published by default; revoked needs two answers (ticks 3, 4).
     expect(kinds).toEqual([['requested'], ['ready'], [], ['revoked'], ['failed']]);
-    // Checks on every run; Transitions and Notifications only in a run that has some.
-    const checks = { name: METRIC.checks, value: 6 };
+    // Transitions and Notifications only in a run that has some; nothing in a quiet run.
     const transition = { name: METRIC.transitions, value: 1 };
     const notification = { name: METRIC.notifications, value: 1 };
     expect(metricsPerRun).toEqual([
-      [checks],
-      [checks, transition],
-      [checks, transition, notification],
-      [checks],
-      [checks, transition, notification],
-      [checks, transition, notification],
+      [],
+      [transition],
+      [transition, notification],
+      [],
+      [transition, notification],
+      [transition, notification],
     ]);
     expect(bed.sns.published.map((p) => p.subject)).toEqual([
       `Bedrock access ready: ${CLAUDE} in us-west-2`,
@@ -123,12 +122,9 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     expect(bed.writes()).toBe(writesAfterBaseline);
     expect(bed.dynamo.requests.slice(requestsAfterBaseline)).toEqual(['Query']);
     expect(bed.sns.published).toEqual([]);
-    // Only Checks, which the no-successful-run alarm counts. A zero CheckFailures, Transitions
-    // or Notifications would bill each of them for the hour (src/lambda/run-telemetry.ts).
-    expect(bed.metrics).toEqual([
-      { name: METRIC.checks, value: 6 },
-      { name: METRIC.checks, value: 6 },
-    ]);
+    // No metric: a zero CheckFailures, Transitions or Notifications would bill each of them
+    // for the hour (src/lambda/run-telemetry.ts); runs are counted by Lambda's own metrics.
+    expect(bed.metrics).toEqual([]);
   });
 
   it('publishes once when five invocations overlap on the same transition', async () => {
@@ -174,15 +170,9 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     ).toBe(true);
     expect(retried.notifications).toEqual({ published: 1, failed: 0 });
     // The transition counts in the run that claimed it, the notification in the run that sent it.
-    expect(failedRunMetrics).toEqual([
-      { name: METRIC.checks, value: 6 },
-      { name: METRIC.transitions, value: 1 },
-    ]);
-    expect(retriedRunMetrics).toEqual([
-      { name: METRIC.checks, value: 6 },
-      { name: METRIC.notifications, value: 1 },
-    ]);
-    expect(bed.metrics).toEqual([{ name: METRIC.checks, value: 6 }]);
+    expect(failedRunMetrics).toEqual([{ name: METRIC.transitions, value: 1 }]);
+    expect(retriedRunMetrics).toEqual([{ name: METRIC.notifications, value: 1 }]);
+    expect(bed.metrics).toEqual([]);
     expect(bed.sns.published).toHaveLength(1);
     expect(JSON.parse(JSON.parse(bed.sns.published[0]?.message ?? '{}').default).eventId).toBe(
       failed.transitions[0]?.eventId,
@@ -213,10 +203,7 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     expect(summary.failures).toHaveLength(2);
     expect(summary.states.UNKNOWN).toBe(2);
     // The baseline run: no transition, no notification, so neither metric.
-    expect(bed.metrics).toEqual([
-      { name: METRIC.checks, value: 6 },
-      { name: METRIC.checkFailures, value: 2 },
-    ]);
+    expect(bed.metrics).toEqual([{ name: METRIC.checkFailures, value: 2 }]);
   });
 
   it('fails the invocation with every problem when the config file is bad', async () => {

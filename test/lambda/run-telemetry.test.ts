@@ -1,21 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  METRIC,
-  METRICS_ONLY_WHEN_NONZERO,
-  type MetricsSink,
-  recordRunMetrics,
-} from '../../src/lambda/run-telemetry.ts';
+import { METRIC, type MetricsSink, publishRunMetrics } from '../../src/lambda/run-telemetry.ts';
 import type { RunSummary } from '../../src/monitor/run-summary.ts';
 
 type Recorded = { name: string; unit: string; value: number };
 
-function record(summary: RunSummary): Recorded[] {
-  const recorded: Recorded[] = [];
+/** What a run sends: the metrics of each published EMF document (none when nothing is published). */
+function send(summary: RunSummary): Recorded[][] {
+  const documents: Recorded[][] = [];
+  let pending: Recorded[] = [];
   const sink: MetricsSink = {
-    addMetric: (name, unit, value) => recorded.push({ name, unit, value }),
+    addMetric: (name, unit, value) => pending.push({ name, unit, value }),
+    publishStoredMetrics: () => {
+      documents.push(pending);
+      pending = [];
+    },
   };
-  recordRunMetrics(sink, summary);
-  return recorded;
+  publishRunMetrics(sink, summary);
+  expect(pending, 'metrics added but never published').toEqual([]);
+  return documents;
 }
 
 function quietRun(change: Partial<RunSummary> = {}): RunSummary {
@@ -55,58 +58,42 @@ const failure = {
 const transition = { kind: 'ready' } as unknown as RunSummary['transitions'][number];
 
 describe('the run metrics', () => {
-  it('are Checks alone on a quiet run: a zero metric is billed for the hour it is sent', () => {
-    expect(record(quietRun())).toEqual([{ name: METRIC.checks, unit: 'Count', value: 9 }]);
-  });
-
-  it('keep Checks on every completed run, even one with no check (the alarm counts samples)', () => {
-    expect(record(quietRun({ checks: 0 }))).toEqual([
-      { name: METRIC.checks, unit: 'Count', value: 0 },
-    ]);
-  });
-
-  it('add CheckFailures with its count when checks failed', () => {
-    expect(record(quietRun({ failures: [failure, failure, failure] }))).toEqual([
-      { name: METRIC.checks, unit: 'Count', value: 9 },
-      { name: METRIC.checkFailures, unit: 'Count', value: 3 },
-    ]);
-  });
-
-  it('add Transitions and Notifications with their counts, each only when above zero', () => {
-    expect(record(quietRun({ transitions: [transition, transition] }))).toEqual([
-      { name: METRIC.checks, unit: 'Count', value: 9 },
-      { name: METRIC.transitions, unit: 'Count', value: 2 },
-    ]);
-    // A notification left in the outbox by an earlier run, delivered by this one.
-    expect(record(quietRun({ notifications: { published: 1, failed: 0 } }))).toEqual([
-      { name: METRIC.checks, unit: 'Count', value: 9 },
-      { name: METRIC.notifications, unit: 'Count', value: 1 },
-    ]);
+  it('are not sent at all by a run where nothing happened', () => {
+    expect(send(quietRun())).toEqual([]);
+    expect(send(quietRun({ checks: 0 }))).toEqual([]);
     // A failed publish is in the summary line, not a metric.
-    expect(record(quietRun({ notifications: { published: 0, failed: 2 } }))).toEqual([
-      { name: METRIC.checks, unit: 'Count', value: 9 },
+    expect(send(quietRun({ notifications: { published: 0, failed: 2 } }))).toEqual([]);
+  });
+
+  it('are CheckFailures with its count when checks failed', () => {
+    expect(send(quietRun({ failures: [failure, failure, failure] }))).toEqual([
+      [{ name: METRIC.checkFailures, unit: 'Count', value: 3 }],
     ]);
   });
 
-  it('emit all four when everything happened in one run', () => {
-    const busy = quietRun({
-      failures: [failure],
-      transitions: [transition, transition, transition],
-      notifications: { published: 2, failed: 1 },
+  it('are, in one document, each count above zero and only those, for any run', () => {
+    const runs = fc.record({
+      failures: fc.nat({ max: 5 }),
+      transitions: fc.nat({ max: 5 }),
+      published: fc.nat({ max: 5 }),
+      failed: fc.nat({ max: 3 }),
     });
-    expect(record(busy)).toEqual([
-      { name: METRIC.checks, unit: 'Count', value: 9 },
-      { name: METRIC.checkFailures, unit: 'Count', value: 1 },
-      { name: METRIC.transitions, unit: 'Count', value: 3 },
-      { name: METRIC.notifications, unit: 'Count', value: 2 },
-    ]);
-  });
+    fc.assert(
+      fc.property(runs, (counts) => {
+        const summary = quietRun({
+          failures: Array.from({ length: counts.failures }, () => failure),
+          transitions: Array.from({ length: counts.transitions }, () => transition),
+          notifications: { published: counts.published, failed: counts.failed },
+        });
 
-  it('leave out at zero every metric but Checks', () => {
-    expect([...METRICS_ONLY_WHEN_NONZERO].sort()).toEqual(
-      Object.values(METRIC)
-        .filter((name) => name !== METRIC.checks)
-        .sort(),
+        // The reference: the three counts, the zeros dropped, one document if anything is left.
+        const expected = [
+          { name: 'CheckFailures', unit: 'Count', value: counts.failures },
+          { name: 'Transitions', unit: 'Count', value: counts.transitions },
+          { name: 'Notifications', unit: 'Count', value: counts.published },
+        ].filter((metric) => metric.value > 0);
+        expect(send(summary)).toEqual(expected.length === 0 ? [] : [expected]);
+      }),
     );
   });
 });

@@ -11,7 +11,8 @@ import { ScriptedAvailability } from '../support/scripted-availability.ts';
 // An upgrade deploys new code over a table the previous version wrote. These items are what
 // that version wrote, in its shape, frozen here: toStateItem and toHistoryItem of
 // src/state/dynamodb-items.ts as of commit a90e2d1 (itemVersion 1, a transition event without
-// the `verification` field that came later). A state item whose notification the previous
+// the `verification` field that came later, an outbox entry with the `publish` flag and without
+// the claim token that came later). A state item whose notification the previous
 // version claimed but did not publish (SNS failed) is the hardest case: the new code must read
 // the owed event and deliver it.
 
