@@ -44,6 +44,8 @@ export interface CostEstimate {
   totalUsd: number;
   /** The same with `alertTopicKmsKeyArn` set: the topic uses a key the account already has. */
   totalWithSharedKeyUsd: number;
+  /** The same with `dashboard` false: the stack makes no dashboard. */
+  totalWithoutDashboardUsd: number;
   /** With the account's always-free allowances, if nothing else in the account uses them. */
   totalWithFreeTierUsd: number;
   dominant: string;
@@ -56,6 +58,8 @@ export interface FixedCounts {
   /** Custom metrics sent only by runs where they are above zero (transitions, failures, publishes). */
   eventMetrics: number;
   alarms: number;
+  /** The CloudWatch dashboard (the `dashboard` parameter, on by default). */
+  dashboards: number;
 }
 
 /**
@@ -177,14 +181,23 @@ export function estimateMonthlyCost(options: {
       price: priceText(PRICES.alarm),
       monthlyUsd: fixed.alarms * PRICES.alarm.usd,
     },
+    {
+      item: 'CloudWatch dashboard',
+      kind: 'fixed',
+      usage: `${fixed.dashboards} dashboard (the dashboard parameter)`,
+      price: priceText(PRICES.dashboard),
+      monthlyUsd: fixed.dashboards * PRICES.dashboard.usd,
+    },
   ];
   const fixedUsd = sumOf(items.filter((item) => item.kind === 'fixed'));
   const usageUsd = sumOf(items.filter((item) => item.kind === 'usage'));
   const metricsUsd = sumOf(items.filter((item) => item.item.startsWith('CloudWatch custom')));
   const kmsUsd = fixed.kmsKeys * PRICES.kmsKey.usd;
+  const dashboardUsd = fixed.dashboards * PRICES.dashboard.usd;
   const freeTierSavings =
     (fixed.everyRunMetrics + fixed.eventMetrics <= FREE_TIER.customMetrics ? metricsUsd : 0) +
     Math.min(fixed.alarms, FREE_TIER.alarms) * PRICES.alarm.usd +
+    Math.min(fixed.dashboards, FREE_TIER.dashboards) * PRICES.dashboard.usd +
     Math.min(logGb, FREE_TIER.logsGb) * PRICES.logsIngestion.usd +
     Math.min(gbSeconds, FREE_TIER.lambdaGbSeconds) * PRICES.lambdaGbSecondArm.usd +
     Math.min(runsPerMonth, FREE_TIER.lambdaRequests) * PRICES.lambdaRequest.usd;
@@ -201,8 +214,56 @@ export function estimateMonthlyCost(options: {
     usageUsd: round(usageUsd, 4),
     totalUsd: round(fixedUsd + usageUsd, 4),
     totalWithSharedKeyUsd: round(fixedUsd + usageUsd - kmsUsd, 4),
+    totalWithoutDashboardUsd: round(fixedUsd + usageUsd - dashboardUsd, 4),
     totalWithFreeTierUsd: round(fixedUsd + usageUsd - freeTierSavings, 4),
     dominant: `${dominant.item} ($${dominant.monthlyUsd.toFixed(2)})`,
+  };
+}
+
+/** Bytes of the grant history's lines as the function's logger writes them (bench/history-lines.ts). */
+export interface HistoryLineBytes {
+  /** A "Grant first seen" line. */
+  firstSeen: number;
+  /** A "Check failed" line, and what the same failure adds to the run's summary line. */
+  checkFailed: number;
+  summaryPerFailure: number;
+}
+
+/** What the grant history's lines add to the log of one config (none in a quiet run). */
+export interface HistoryLineCost {
+  name: string;
+  pairs: number;
+  /** Every pair's first sighting, logged once: after a deploy, or when the config adds pairs. */
+  firstSightingsBytes: number;
+  firstSightingsUsd: number;
+  /** One pair whose check fails in every run of a month. */
+  oneFailingPairMonthBytes: number;
+  oneFailingPairMonthUsd: number;
+  /** Every pair's check failing in every run of a month (the role denied everywhere, ...). */
+  allFailingMonthBytes: number;
+  allFailingMonthUsd: number;
+}
+
+export function historyLineCost(options: {
+  name: string;
+  pairs: number;
+  runsPerMonth: number;
+  bytes: HistoryLineBytes;
+}): HistoryLineCost {
+  const { name, pairs, runsPerMonth, bytes } = options;
+  const usdOf = (total: number) => round((total / 1024 ** 3) * PRICES.logsIngestion.usd, 4);
+  const firstSightingsBytes = pairs * bytes.firstSeen;
+  const oneFailingPairMonthBytes = runsPerMonth * (bytes.checkFailed + bytes.summaryPerFailure);
+  const allFailingMonthBytes = pairs * oneFailingPairMonthBytes;
+  return {
+    name,
+    pairs,
+    firstSightingsBytes,
+    firstSightingsUsd: usdOf(firstSightingsBytes),
+    oneFailingPairMonthBytes,
+    oneFailingPairMonthUsd: usdOf(oneFailingPairMonthBytes),
+    allFailingMonthBytes,
+    allFailingMonthUsd: usdOf(allFailingMonthBytes),
   };
 }
 
@@ -212,6 +273,8 @@ export const COST_NOTES = [
   'A transition adds 3 DynamoDB writes and 1 SNS publish (SNS: first million publishes free): a fraction of a cent.',
   `CheckFailures, Transitions and Notifications are sent only by runs where they are above zero, and custom metrics are billed by the hour in which they are sent: assumed ${EVENT_HOURS_PER_MONTH} such hours a month.`,
   'With alertTopicKmsKeyArn (a key the account already has) the stack creates no key: the KMS item drops out.',
+  `The dashboard is free within the account's first ${FREE_TIER.dashboards} dashboards; with dashboard=false the stack has none. Opening it runs its three Logs Insights widgets ($${PRICES.logsInsightsScan.usd} per GB scanned): not counted, a fraction of a cent per view on a log this size.`,
+  'The grant history lines (src/monitor/history-log.ts) are not in a quiet run: a first sighting is logged once per pair, a transition once, and a failed check once per run in which it fails (plus its entry in the run summary); their cost is shown apart below.',
   'Not counted: DynamoDB storage and point-in-time recovery (under 1 MB of state), SNS, EventBridge schedules (free), log storage.',
 ];
 

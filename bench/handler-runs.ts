@@ -29,12 +29,12 @@ export interface HandlerRun extends HandlerResult {
 
 // serverless.yml: POWERTOOLS_SERVICE_NAME is bedrock-access-monitor-${sls:stage} (custom.metricsService)
 // and POWERTOOLS_METRICS_NAMESPACE is custom.metricsNamespace; the stage only changes line lengths.
-const POWERTOOLS_ENVIRONMENT = {
+export const POWERTOOLS_ENVIRONMENT = {
   POWERTOOLS_SERVICE_NAME: 'bedrock-access-monitor-prod',
   POWERTOOLS_METRICS_NAMESPACE: 'BedrockAccessMonitor',
 };
 // What Lambda sets for every invocation; Powertools adds the trace id to each log line.
-const LAMBDA_ENVIRONMENT = {
+export const LAMBDA_ENVIRONMENT = {
   AWS_LAMBDA_FUNCTION_NAME: 'bedrock-access-monitor-prod-monitor',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
   _X_AMZN_TRACE_ID:

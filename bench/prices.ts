@@ -60,6 +60,20 @@ export const PRICES = {
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
     asOf: 'as published in 2025 (Lambda logs tiered from 2025-05-01; the first 10 TB stay at $0.50)',
   },
+  dashboard: {
+    name: 'CloudWatch dashboard',
+    usd: 3.0,
+    per: 'dashboard-month',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    asOf: 'as published in 2025; unchanged in the page as summarized in February 2026',
+  },
+  logsInsightsScan: {
+    name: 'CloudWatch Logs Insights query (a dashboard log widget runs one per view)',
+    usd: 0.005,
+    per: 'GB of log scanned',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    asOf: 'as published in 2025',
+  },
   kmsKey: {
     name: 'KMS customer managed key',
     usd: 1.0,
@@ -71,12 +85,13 @@ export const PRICES = {
 
 /**
  * The always-free allowances that apply (per account, shared with everything else in it).
- * CloudWatch: 10 custom metrics and 10 alarm metrics, 5 GB of logs. Lambda: 1M requests and
- * 400,000 GB-seconds. KMS has no free keys.
+ * CloudWatch: 10 custom metrics and 10 alarm metrics, 5 GB of logs, 3 dashboards of up to 50
+ * metrics each. Lambda: 1M requests and 400,000 GB-seconds. KMS has no free keys.
  */
 export const FREE_TIER = {
   customMetrics: 10,
   alarms: 10,
+  dashboards: 3,
   logsGb: 5,
   lambdaRequests: 1_000_000,
   lambdaGbSeconds: 400_000,

@@ -1,6 +1,6 @@
 /** The benchmark's text report: one table per part, then the goals. */
 import type { ColdStartReport } from './cold-start.ts';
-import type { CostEstimate } from './cost.ts';
+import type { CostEstimate, HistoryLineBytes, HistoryLineCost } from './cost.ts';
 import type { HandlerRun } from './handler-runs.ts';
 import type { PRICES } from './prices.ts';
 import type { ScaleReport } from './scale.ts';
@@ -23,7 +23,13 @@ export interface BenchReport {
   coldStart: Omit<ColdStartReport, 'handlerFile'>;
   deployedHandler: HandlerRun[];
   memory: { scaleRunPeakRssMib: number; deployedHandlerPeakRssMib: number; goalMib: number };
-  cost: { estimates: CostEstimate[]; prices: typeof PRICES; notes: string[] };
+  cost: {
+    estimates: CostEstimate[];
+    historyLines: HistoryLineCost[];
+    historyLineBytes: HistoryLineBytes;
+    prices: typeof PRICES;
+    notes: string[];
+  };
   goals: Goal[];
 }
 
@@ -241,6 +247,13 @@ export function renderReport(report: BenchReport): string {
             usd(estimate.totalWithSharedKeyUsd),
           ],
           [
+            'total without the dashboard (dashboard=false)',
+            '',
+            '',
+            '',
+            usd(estimate.totalWithoutDashboardUsd),
+          ],
+          [
             'total, if the always-free tier covers it',
             '',
             '',
@@ -252,6 +265,26 @@ export function renderReport(report: BenchReport): string {
       `   largest item: ${estimate.dominant}`,
     );
   }
+  const lineBytes = report.cost.historyLineBytes;
+  out.push(
+    `   grant history lines: a first sighting ${lineBytes.firstSeen} B; a failed check ${lineBytes.checkFailed} B, and ${lineBytes.summaryPerFailure} B more in the run summary (none in a quiet run)`,
+    table(
+      [
+        'config',
+        'pairs',
+        'first sightings, once',
+        'one pair failing all month',
+        'every pair failing all month',
+      ],
+      report.cost.historyLines.map((line) => [
+        line.name,
+        String(line.pairs),
+        `${fmtVolume(line.firstSightingsBytes)}, ${usd(line.firstSightingsUsd)}`,
+        `${fmtVolume(line.oneFailingPairMonthBytes)}, ${usd(line.oneFailingPairMonthUsd)}`,
+        `${fmtVolume(line.allFailingMonthBytes)}, ${usd(line.allFailingMonthUsd)}`,
+      ]),
+    ),
+  );
   out.push(...report.cost.notes.map((note) => `   - ${note}`), '', 'Goals');
   out.push(
     table(
@@ -295,6 +328,13 @@ export function fmtMs(ms: number, digits = 0): string {
 
 export function fmtBytes(bytes: number): string {
   return bytes >= 10_000 ? `${(bytes / 1000).toFixed(1)} kB` : `${bytes} B`;
+}
+
+/** A log volume: kB up to a megabyte, then MB, then GB. */
+function fmtVolume(bytes: number): string {
+  if (bytes < 1_000_000) return fmtBytes(bytes);
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
 }
 
 export function usd(value: number): string {

@@ -46,6 +46,8 @@ export interface DeployedStack {
   schedule: string;
   /** CloudFormation resources of the stack by type (conditional ones included). */
   resourceCounts: Record<string, number>;
+  /** Whether the stack has its dashboard unless told otherwise (`params.default.dashboard`). */
+  dashboardByDefault: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface DeployedStack {
  */
 export async function readDeployedStack(serverlessYml: string): Promise<DeployedStack> {
   const stack = parse(await readFile(serverlessYml, 'utf8')) as {
-    params?: { default?: { schedule?: string } };
+    params?: { default?: { schedule?: string; dashboard?: unknown } };
     custom?: { esbuild?: Record<string, unknown> };
     provider?: { memorySize?: number; timeout?: number; architecture?: string };
     functions?: Record<string, { handler?: string }>;
@@ -103,6 +105,7 @@ export async function readDeployedStack(serverlessYml: string): Promise<Deployed
     architecture: architecture ?? 'x86_64',
     schedule,
     resourceCounts: countResources(stack.resources ?? []),
+    dashboardByDefault: String(stack.params?.default?.dashboard) === 'true',
   };
 }
 

@@ -1,6 +1,8 @@
-// Rewrites the example blocks of README.md from the code (npm run readme:examples).
+// Rewrites the example blocks of the docs from the code (npm run readme:examples).
 import { readFile, writeFile } from 'node:fs/promises';
-import { fillReadmeExamples } from '../src/notify/readme-examples.ts';
+import { EXAMPLE_DOCS, fillReadmeExamples } from '../src/notify/readme-examples.ts';
 
-const path = new URL('../README.md', import.meta.url);
-await writeFile(path, fillReadmeExamples(await readFile(path, 'utf8')));
+for (const doc of EXAMPLE_DOCS) {
+  const path = new URL(`../${doc}`, import.meta.url);
+  await writeFile(path, fillReadmeExamples(await readFile(path, 'utf8')));
+}

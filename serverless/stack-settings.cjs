@@ -1,12 +1,16 @@
 'use strict';
 
-// The stack's parameters (serverless.yml `params`, overridden with --param="name=value"),
-// checked and typed once, so that a bad value stops `serverless package` with a message that
-// names it instead of failing half-way through a CloudFormation deployment.
+// The stack's settings, checked and typed once, so that a bad value stops `serverless package`
+// with a message that names it instead of failing half-way through a CloudFormation deployment.
+// Each setting comes from, first match wins: a --param="name=value" option, the stage's
+// settings file stages/<stage>.yml (stage-file.cjs), serverless.yml `params.default`.
 //
-// serverless.yml passes them in as custom.parameters and reads the result as
-// ${self:custom.settings.<name>}. This is a JS variable source, which osls and Serverless
-// Framework v4 both resolve (`${file(./serverless/stack-settings.cjs)}`).
+// serverless.yml reads the result as ${self:custom.settings.<name>}. This is a JS variable
+// source, which osls and Serverless Framework v4 both resolve
+// (`${file(./serverless/stack-settings.cjs)}`).
+
+const path = require('node:path');
+const { readStageFile, SETTING_KEYS } = require('./stage-file.cjs');
 
 // The values CloudWatch Logs accepts for RetentionInDays (PutRetentionPolicy).
 const LOG_RETENTION_DAYS = [
@@ -27,11 +31,13 @@ const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 // evaluation range at one day for periods under an hour and at seven days otherwise.
 const EVALUATION_PERIODS = 3;
 
+// Where the stack goes when neither --region nor the stage file says.
+const DEFAULT_REGION = 'us-east-1';
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
 class StackSettingsError extends Error {
   constructor(problems) {
-    super(
-      `serverless.yml parameters are not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    super(`The stack settings are not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'StackSettingsError';
     // Shown as is by the framework: the message is the whole story, a stack trace adds noise.
     this.stack = this.message;
@@ -106,8 +112,8 @@ function alertTopicKmsKeyArnProblem(arn, region) {
  * Checks the raw parameter values; returns the typed settings or throws every problem at once.
  * `context.region`, the stack's region, is compared with the region of alertTopicKmsKeyArn.
  */
-function checkStackSettings(raw, context = {}) {
-  const problems = [];
+function checkStackSettings(raw, context = {}, earlierProblems = []) {
+  const problems = [...earlierProblems];
   const text = (name) => (raw[name] === undefined || raw[name] === null ? '' : String(raw[name]));
 
   const schedule = text('schedule').trim();
@@ -157,6 +163,12 @@ function checkStackSettings(raw, context = {}) {
   const keyProblem = alertTopicKmsKeyArnProblem(alertTopicKmsKeyArn, context.region);
   if (keyProblem) problems.push(keyProblem);
 
+  // A YAML default arrives as a boolean, a --param value as a string.
+  const dashboard = text('dashboard').trim();
+  if (dashboard !== 'true' && dashboard !== 'false') {
+    problems.push(`dashboard must be true or false, got ${JSON.stringify(dashboard)}`);
+  }
+
   if (problems.length > 0) throw new StackSettingsError(problems);
   return {
     schedule,
@@ -168,20 +180,79 @@ function checkStackSettings(raw, context = {}) {
     // A Lambda environment value is a string.
     historyTtlDays: String(historyTtlDays),
     alertTopicKmsKeyArn,
+    dashboard: dashboard === 'true',
+  };
+}
+
+/** The --param="name=value" options, as a map (the framework checked their shape). */
+function cliParams(param) {
+  const list = param === undefined || param === null ? [] : [param].flat();
+  const values = {};
+  for (const item of list) {
+    const match = /^([^=]+)=(.+)$/.exec(String(item));
+    if (match) values[match[1]] = match[2].trimEnd();
+  }
+  return values;
+}
+
+function pick(values, keys) {
+  return Object.fromEntries(
+    keys.filter((key) => values[key] !== undefined).map((k) => [k, values[k]]),
+  );
+}
+
+/**
+ * The settings of `stage` from its three sources; throws every problem at once. The result
+ * also says where they came from, for the deploy guard (deploy-guard.cjs).
+ */
+function resolveSettings({ serviceDir, stage, regionOption, params, defaults }) {
+  const stageFile = readStageFile(serviceDir, stage);
+  const problems = [...stageFile.problems];
+  const fileRegion =
+    stageFile.values.region === undefined ? undefined : String(stageFile.values.region);
+  if (regionOption && fileRegion && regionOption !== fileRegion) {
+    problems.push(
+      `--region ${regionOption} and ${stageFile.file} (region: ${fileRegion}) disagree: leave --region out, or change the file`,
+    );
+  }
+  const region = regionOption || fileRegion || DEFAULT_REGION;
+  if (!REGION.test(region))
+    problems.push(`region must be an AWS region such as eu-west-1, got ${JSON.stringify(region)}`);
+  const fromParams = pick(cliParams(params), SETTING_KEYS);
+  const raw = { ...defaults, ...pick(stageFile.values, SETTING_KEYS), ...fromParams };
+  const settings = checkStackSettings(raw, { region }, problems);
+  return {
+    ...settings,
+    region,
+    stageFile: stageFile.file,
+    stageFileFound: stageFile.found,
+    stageFileRegion: fileRegion ?? '',
+    // The subscriptions the file itself makes: the deploy guard's business, not --param's.
+    stageFileSubscribes: ['alertEmail', 'slackChannelId'].some(
+      (key) => String(stageFile.values[key] ?? '').trim() !== '',
+    ),
+    allowDroppingSubscriptions: stageFile.values.allowDroppingSubscriptions === true,
+    settingsFromParams: Object.keys(fromParams),
   };
 }
 
 /**
- * The variable source: `${file(./serverless/stack-settings.cjs)}` reads custom.parameters, and
- * provider.region for the KMS key's region.
+ * The variable source: `${file(./serverless/stack-settings.cjs)}`. It reads the stage, the
+ * --region and --param options, and params.default; provider.region reads its result.
  */
-async function resolveStackSettings({ resolveConfigurationProperty }) {
-  const raw = (await resolveConfigurationProperty(['custom', 'parameters'])) ?? {};
-  const region = await resolveConfigurationProperty(['provider', 'region']);
-  return checkStackSettings(raw, { region: typeof region === 'string' ? region : undefined });
+async function resolveStackSettings({ options, resolveConfigurationProperty }) {
+  const stage = (await resolveConfigurationProperty(['provider', 'stage'])) ?? 'dev';
+  return resolveSettings({
+    serviceDir: path.join(__dirname, '..'),
+    stage: String(stage),
+    regionOption: options?.region ? String(options.region) : undefined,
+    params: options?.param,
+    defaults: (await resolveConfigurationProperty(['params', 'default'])) ?? {},
+  });
 }
 
 module.exports = resolveStackSettings;
 module.exports.checkStackSettings = checkStackSettings;
+module.exports.resolveSettings = resolveSettings;
 module.exports.schedulePeriodSeconds = schedulePeriodSeconds;
 module.exports.LOG_RETENTION_DAYS = LOG_RETENTION_DAYS;

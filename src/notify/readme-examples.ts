@@ -23,7 +23,13 @@ export const SAMPLE_READY_EVENT: TransitionEvent = {
   },
 };
 
-/** The README blocks between `<!-- example:NAME -->` markers, as the code renders them. */
+/**
+ * The documentation files holding rendered examples, relative to the repository root; the first
+ * holds every one of them (the README shows a few).
+ */
+export const EXAMPLE_DOCS = ['docs/alerts.md', 'README.md'] as const;
+
+/** The doc blocks between `<!-- example:NAME -->` markers, as the code renders them. */
 export function readmeExamples(): Record<string, string> {
   const rendered = renderNotification(SAMPLE_READY_EVENT);
   const bodies = JSON.parse(rendered.Message) as { email: string };
@@ -39,13 +45,13 @@ export function readmeExamples(): Record<string, string> {
   };
 }
 
-/** Replaces each marked block of `readme` with its rendering; unknown markers are an error. */
-export function fillReadmeExamples(readme: string, examples = readmeExamples()): string {
-  return readme.replace(
+/** Replaces each marked block of `doc` with its rendering; unknown markers are an error. */
+export function fillReadmeExamples(doc: string, examples = readmeExamples()): string {
+  return doc.replace(
     /<!-- example:([a-z]+) -->\n[\s\S]*?<!-- \/example -->/g,
     (_block, name: string) => {
       const example = examples[name];
-      if (example === undefined) throw new Error(`README names an unknown example "${name}"`);
+      if (example === undefined) throw new Error(`The docs name an unknown example "${name}"`);
       return `<!-- example:${name} -->\n${example}\n<!-- /example -->`;
     },
   );

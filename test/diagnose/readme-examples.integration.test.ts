@@ -4,21 +4,13 @@ import { createRequestCommand } from '../../src/cli/commands/request.ts';
 import { EXAMPLE_SCENARIO_PATH } from '../../src/simulator/index.ts';
 import { manualClock } from '../simulator/sim-harness.ts';
 import { runCli } from '../support/cli-harness.ts';
+import { docCommandOutput } from '../support/doc-examples.ts';
 import { capturedIo, simulatedAws } from './simulated-cli.ts';
 
-const README = new URL('../../README.md', import.meta.url);
+const DOC = 'docs/troubleshooting-access-denied.md';
 const SONNET = 'anthropic.claude-3-sonnet-20240229-v1:0';
 
-/** The README's text block that starts with `$ <command>`, without the command line. */
-async function readmeExample(command: string): Promise<string> {
-  const readme = await readFile(README, 'utf8');
-  const start = readme.indexOf(`\`\`\`text\n$ ${command}\n`);
-  expect(start, `README example for "${command}"`).toBeGreaterThan(-1);
-  const body = readme.slice(readme.indexOf('\n', readme.indexOf('\n', start) + 1) + 1);
-  return body.slice(0, body.indexOf('```')).trimEnd();
-}
-
-describe('the README examples of the troubleshooting section', () => {
+describe('the examples of the troubleshooting page', () => {
   it('show what diagnose prints against the bundled scenario', async () => {
     await simulatedAws(await readFile(EXAMPLE_SCENARIO_PATH, 'utf8'));
 
@@ -26,7 +18,10 @@ describe('the README examples of the troubleshooting section', () => {
 
     expect(result.code).toBe(4);
     expect(result.stdout).toBe(
-      await readmeExample(`npx bedrock-access-monitor diagnose ${SONNET} --region us-east-1`),
+      await docCommandOutput(
+        DOC,
+        `npx bedrock-access-monitor diagnose ${SONNET} --region us-east-1`,
+      ),
     );
   });
 
@@ -43,7 +38,10 @@ describe('the README examples of the troubleshooting section', () => {
 
     expect(code).toBe(0);
     expect(io.stdout.join('\n')).toBe(
-      await readmeExample(`npx bedrock-access-monitor request ${SONNET} --region us-east-1 --yes`),
+      await docCommandOutput(
+        DOC,
+        `npx bedrock-access-monitor request ${SONNET} --region us-east-1 --yes`,
+      ),
     );
   });
 });

@@ -14,6 +14,7 @@ interface StackSettings {
   logRetentionDays: number;
   historyTtlDays: string;
   alertTopicKmsKeyArn: string;
+  dashboard: boolean;
 }
 
 // serverless/stack-settings.cjs is a Serverless variable source (CommonJS, no build step).
@@ -23,7 +24,11 @@ const { checkStackSettings } = createRequire(import.meta.url)(
   checkStackSettings(raw: Record<string, unknown>, context?: { region?: string }): StackSettings;
 };
 
-// serverless.yml's params.default, as custom.parameters hands them over.
+const { SETTING_KEYS } = createRequire(import.meta.url)('../../serverless/stage-file.cjs') as {
+  SETTING_KEYS: readonly string[];
+};
+
+// serverless.yml's params.default, as stack-settings.cjs reads them.
 const DEFAULTS = {
   schedule: 'rate(5 minutes)',
   alertEmail: '',
@@ -32,6 +37,7 @@ const DEFAULTS = {
   logRetentionDays: 30,
   historyTtlDays: 90,
   alertTopicKmsKeyArn: '',
+  dashboard: true,
 };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -55,6 +61,7 @@ describe('stack parameters', () => {
       logRetentionDays: 30,
       historyTtlDays: '90',
       alertTopicKmsKeyArn: '',
+      dashboard: true,
     });
   });
 
@@ -107,6 +114,17 @@ describe('stack parameters', () => {
     expect(problemsWith({ historyTtlDays: '1.5' })).toContain('historyTtlDays must be');
     expect(problemsWith({ historyTtlDays: '0' })).toContain('historyTtlDays must be');
     expect(problemsWith({ alertEmail: 'not-an-address' })).toContain('alertEmail must be');
+  });
+
+  it('turn the dashboard off with false, as YAML gives it or as --param passes it', () => {
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: false }).dashboard).toBe(false);
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: 'false' }).dashboard).toBe(false);
+    expect(checkStackSettings({ ...DEFAULTS, dashboard: 'true' }).dashboard).toBe(true);
+    for (const value of ['no', 'off', '0', '', 'TRUE']) {
+      expect(problemsWith({ dashboard: value }), value).toContain(
+        `dashboard must be true or false, got ${JSON.stringify(value)}`,
+      );
+    }
   });
 
   it('take a KMS key ARN for the alert topic, in the stack region when it is known', () => {
@@ -164,15 +182,14 @@ describe('stack parameters', () => {
     );
   });
 
-  it('are the ones serverless.yml declares, each documented in the README parameter table', () => {
+  it('are the ones serverless.yml declares, each documented in the parameter table of docs/deploy-and-operate.md', () => {
     const stack = parseYaml(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
       params: { default: Record<string, unknown> };
-      custom: { parameters: Record<string, unknown> };
     };
     expect(stack.params.default).toEqual(DEFAULTS);
-    expect(Object.keys(stack.custom.parameters).sort()).toEqual(Object.keys(DEFAULTS).sort());
-    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const tableRows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    expect([...SETTING_KEYS].sort()).toEqual(Object.keys(DEFAULTS).sort());
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy-and-operate.md'), 'utf8');
+    const tableRows = doc.split('\n').filter((line) => line.startsWith('| `'));
     for (const name of Object.keys(DEFAULTS)) {
       expect(
         tableRows.some((row) => row.split('|')[1]?.includes(`\`${name}\``)),

@@ -10,10 +10,10 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { METRIC, summaryLogFields } from '../../src/lambda/run-telemetry.ts';
-import type { RunSummary } from '../../src/monitor/run-summary.ts';
+import { METRIC } from '../../src/lambda/run-telemetry.ts';
 import { DYNAMODB_STATE_STORE_ACTIONS } from '../../src/state/dynamodb-state-store.ts';
 import {
   STATE_TABLE_ATTRIBUTE_DEFINITIONS,
@@ -21,6 +21,15 @@ import {
   STATE_TABLE_KEY_SCHEMA,
   STATE_TABLE_TTL_ATTRIBUTE,
 } from '../../src/state/dynamodb-table.ts';
+import {
+  type DashboardWidget,
+  dashboardBodyText,
+  loadHistoryQueries,
+  queryLogicalId,
+  substitute,
+  widgetQuery,
+} from '../support/history-resources.ts';
+import { runtimeRemainingMs } from '../support/lambda-context.ts';
 import { LambdaTestBed } from '../support/lambda-test-bed.ts';
 import { CfnSchemaValidator } from './support/cfn-schema-validator.ts';
 import {
@@ -54,6 +63,7 @@ const CONFIGURED_PARAMS = {
   slackChannelId: 'C0123ABCD',
   logRetentionDays: '14',
   historyTtlDays: '30',
+  dashboard: 'false',
 };
 // A key in the stack's region (us-east-1, the default), as `aws kms describe-key` prints it.
 const SHARED_KEY_ARN =
@@ -392,7 +402,7 @@ describe('the alert topic with a shared key (alertTopicKmsKeyArn)', () => {
   ] as const)('stops packaging, naming the parameter, for %s', (_name, which, message) => {
     const run = badKeys[which];
     expect(run.code).not.toBe(0);
-    expect(run.output).toContain('serverless.yml parameters are not usable');
+    expect(run.output).toContain('The stack settings are not usable');
     expect(run.output).toMatch(message);
     expect(run.output).toContain(JSON.stringify(BAD_KEY_ARNS[which]));
     expect(existsSync(run.outDir) ? readdirSync(run.outDir) : []).toEqual([]);
@@ -476,65 +486,110 @@ describe('the Slack channel (AWS Chatbot)', () => {
   });
 });
 
-describe('the saved Logs Insights queries', () => {
-  const queries = () =>
-    Object.fromEntries(
-      resourcesOfType(template, 'AWS::Logs::QueryDefinition').map(([, r]) => [
-        r.Properties?.Name as string,
-        r.Properties ?? {},
+describe('the grant history queries and the dashboard (serverless/history-queries.yml)', () => {
+  const queries = loadHistoryQueries();
+
+  it('save each query on the function log group, in the folder of the stage', () => {
+    const saved = resourcesOfType(template, 'AWS::Logs::QueryDefinition')
+      .map(([id, r]) => [id, r.Properties])
+      .sort();
+
+    expect(saved).toEqual(
+      queries
+        .map((query) => [
+          queryLogicalId(query),
+          {
+            Name: `bedrock-access-monitor/dev/${query.name}`,
+            LogGroupNames: [{ Ref: 'MonitorLogGroup' }],
+            QueryString: query.query,
+          },
+        ])
+        .sort(),
+    );
+    expect(queries.map((query) => query.name)).toEqual([
+      'Current state per account, model and region',
+      'Grant history',
+      'Requests and how long they took',
+      'Revocations and failed grants',
+      'Checks that keep failing, by cause',
+    ]);
+  });
+
+  it('build the dashboard by default, named for the stage and the region, and none with dashboard=false', () => {
+    expect(resource(template, 'MonitorDashboard').Properties?.DashboardName).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+      'Fn::Sub': 'bedrock-access-monitor-dev-${AWS::Region}',
+    });
+    expect(resourcesOfType(configuredTemplate, 'AWS::CloudWatch::Dashboard')).toEqual([]);
+    expect(resourcesOfType(configuredTemplate, 'AWS::Logs::QueryDefinition')).toHaveLength(
+      queries.length,
+    );
+  });
+
+  it('lay out a dashboard body of valid JSON whose Logs Insights widgets run the saved queries on the function log group', () => {
+    const text = dashboardBodyText(template.Resources);
+    const logGroup = props(template, 'MonitorLogGroup').LogGroupName as string;
+    const functionName = props(template, 'MonitorLambdaFunction').FunctionName as string;
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    const values: Record<string, string> = {
+      MonitorLogGroup: logGroup,
+      MonitorLambdaFunction: functionName,
+      'AWS::Region': 'us-east-1',
+    };
+    for (const [id, alarm] of alarms) {
+      values[`${id}.Arn`] =
+        `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarm.Properties?.AlarmName}`;
+    }
+
+    const { widgets } = JSON.parse(substitute(text, values)) as { widgets: DashboardWidget[] };
+
+    for (const id of referencedLogicalIds({ 'Fn::Sub': text })) {
+      expect(template.Resources, id).toHaveProperty(id);
+    }
+    expect(logGroup).toBe('/aws/lambda/bedrock-access-monitor-dev-monitor');
+    const logWidgets = widgets.filter((widget) => widget.type === 'log');
+    expect(logWidgets.map((widget) => widgetQuery(widget))).toEqual(
+      ['currentstate', 'failingchecks', 'granthistory'].map((id) => ({
+        logGroup,
+        query: queries.find((query) => query.id === id)?.query,
+      })),
+    );
+    for (const widget of logWidgets) {
+      expect(widget.properties).toMatchObject({ region: 'us-east-1', view: 'table' });
+    }
+    // The alarms' states: every alarm of the stack, by ARN.
+    expect(widgets.find((widget) => widget.type === 'alarm')?.properties.alarms).toEqual(
+      alarms.map(([id]) => values[`${id}.Arn`]),
+    );
+    // The runs and their duration, per schedule period.
+    const runs = widgets.find((widget) => widget.type === 'metric')?.properties;
+    expect(runs).toMatchObject({ region: 'us-east-1', period: 300 });
+    expect(((runs?.metrics ?? []) as unknown[][]).map((metric) => metric.slice(0, 4))).toEqual(
+      ['Invocations', 'Errors', 'Duration', 'Duration'].map((name) => [
+        'AWS/Lambda',
+        name,
+        'FunctionName',
+        functionName,
       ]),
     );
-
-  it('are three, on the function log group', () => {
-    expect(Object.keys(queries()).sort()).toEqual([
-      'bedrock-access-monitor/dev/Current state per model',
-      'bedrock-access-monitor/dev/Failed checks',
-      'bedrock-access-monitor/dev/Grant history',
-    ]);
-    for (const query of Object.values(queries())) {
-      expect(query.LogGroupNames).toEqual([{ Ref: 'MonitorLogGroup' }]);
+    // Within the 24 columns of a dashboard, no two widgets on the same cells.
+    for (const [index, a] of widgets.entries()) {
+      expect(a.x >= 0 && a.width >= 1 && a.height >= 1 && a.x + a.width <= 24).toBe(true);
+      for (const b of widgets.slice(index + 1)) {
+        const apart =
+          a.x + a.width <= b.x ||
+          b.x + b.width <= a.x ||
+          a.y + a.height <= b.y ||
+          b.y + b.height <= a.y;
+        expect(apart, `${a.type} at ${a.x},${a.y} and ${b.type} at ${b.x},${b.y}`).toBe(true);
+      }
     }
   });
 
-  it('read the "Grant state changed" lines for the history and the current state per model', () => {
-    const history = queries()['bedrock-access-monitor/dev/Grant history']?.QueryString as string;
-    expect(history).toContain('filter message = "Grant state changed"');
-    for (const field of ['kind', 'modelId', 'region', '`from`', '`to`', 'observedAt', 'eventId']) {
-      expect(history).toContain(field);
-    }
-    expect(history).toContain('sort @timestamp desc');
+  it('point the failed-checks alarm at the saved query that shows which checks fail and why', () => {
+    const failing = queries.find((query) => query.id === 'failingchecks')?.name as string;
 
-    const current = queries()['bedrock-access-monitor/dev/Current state per model']
-      ?.QueryString as string;
-    expect(current).toContain('filter message = "Grant state changed"');
-    expect(current).toContain('latest(`to`) as state');
-    expect(current).toContain('by modelId, region');
-    expect(current).toContain('sort modelId asc');
-
-    // The message the queries filter on is the one the monitor logs.
-    const runCheck = readFileSync(join(REPO_ROOT, 'src', 'monitor', 'run-check.ts'), 'utf8');
-    expect(runCheck).toContain("'Grant state changed'");
-  });
-
-  it('read the failures of the "Run summary" lines for the failed checks', () => {
-    const failed = queries()['bedrock-access-monitor/dev/Failed checks']?.QueryString as string;
-    expect(failed).toContain('filter message = "Run summary" and ispresent(failures.0.kind)');
-
-    // The fields the query shows are the ones the summary line carries.
-    const handler = readFileSync(
-      join(REPO_ROOT, 'src', 'lambda', 'create-monitor-handler.ts'),
-      'utf8',
-    );
-    expect(handler).toContain("'Run summary', summaryLogFields(summary)");
-    const fields = summaryLogFields(summaryWithOneFailure()) as {
-      checks: unknown;
-      failures: Record<string, unknown>[];
-    };
-    expect(fields.checks).toBe(3);
-    for (const field of ['region', 'modelId', 'kind', 'errorName', 'message']) {
-      expect(fields.failures[0]).toHaveProperty(field);
-      expect(failed).toContain(`failures.0.${field}`);
-    }
+    expect(props(template, 'CheckFailuresAlarm').AlarmDescription).toContain(`"${failing}"`);
   });
 });
 
@@ -844,7 +899,8 @@ describe('the Lambda package', () => {
     STATE_TABLE_NAME: 'bedrock-access-monitor-dev-state',
     ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bedrock-access-monitor-dev-alerts',
   };
-  const CONTEXT = `{ invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => 60000 }`;
+  // As the runtime hands it: counting down from a deadline, 1 to 40 ms into a 120 s timeout.
+  const CONTEXT = `(() => { const deadline = Date.now() + ${runtimeRemainingMs()}; return { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => deadline - Date.now() }; })()`;
 
   /**
    * A cold start of the packaged function: a fresh node process imports the unzipped handler
@@ -1014,6 +1070,48 @@ grants:
       await bed.close();
     }
   });
+  it('checks every pair under 200 contexts whose remaining time is drawn at random', async () => {
+    const models = [
+      'amazon.titan-text-express-v1',
+      'amazon.nova-pro-v1:0',
+      'meta.llama3-8b-instruct-v1:0',
+    ];
+    const bed = await LambdaTestBed.start(
+      `account: "123456789012"\ncatalog: [${models.map((id) => `{ id: ${id} }`).join(', ')}]\n`,
+      `regions: [us-east-1, us-west-2, eu-west-1]\nmodels:\n${models.map((id) => `  - id: ${id}\n`).join('')}`,
+    );
+    // Half as the runtime hands them (1 to 40 ms into a 120 s timeout), half anywhere from
+    // 10 s to the 15-minute maximum: whole milliseconds, round only by chance.
+    const draws = fc.sample(
+      fc.oneof(
+        fc.integer({ min: 1, max: 40 }).map((late) => 120_000 - late),
+        fc.integer({ min: 10_000, max: 900_000 }),
+      ),
+      200,
+    );
+    try {
+      const script = `
+        const results = [];
+        for (const remaining of ${JSON.stringify(draws)}) {
+          const deadline = Date.now() + remaining;
+          const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => deadline - Date.now() };
+          const summary = await handler({}, context);
+          results.push({ remaining, checks: summary.checks, unknown: summary.states.UNKNOWN, failures: summary.failures.map((f) => f.kind) });
+        }
+        console.log(JSON.stringify(results));`;
+      const results = JSON.parse(
+        await coldStart(script, {
+          ...process.env,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        }),
+      ) as Array<{ remaining: number; checks: number; unknown: number; failures: string[] }>;
+
+      expect(results).toHaveLength(200);
+      expect(results.filter((run) => run.checks !== 9 || run.unknown !== 0)).toEqual([]);
+    } finally {
+      await bed.close();
+    }
+  }, 120_000);
 });
 
 /** The modules an import of `entry` evaluates: it and the chunks its static imports reach. */
@@ -1102,36 +1200,3 @@ describe('every resource against its CloudFormation schema', () => {
     expect(validator.validate('AWS::Chatbot::SlackChannelConfiguration', slack)).not.toEqual([]);
   });
 });
-
-/** A run summary with one failed check, shaped as src/monitor/run-summary.ts declares it. */
-function summaryWithOneFailure(): RunSummary {
-  return {
-    account: '123456789012',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1200,
-    checks: 3,
-    states: {
-      ENABLED: 2,
-      IN_PROGRESS: 0,
-      NOT_ENABLED: 0,
-      FAILED: 0,
-      NOT_AUTHORIZED: 0,
-      NOT_OFFERED: 0,
-      UNKNOWN: 1,
-    },
-    transitions: [],
-    notifications: { published: 0, failed: 0 },
-    failures: [
-      {
-        region: 'us-west-2',
-        modelId: 'amazon.nova-pro-v1:0',
-        kind: 'throttled',
-        errorName: 'ThrottlingException',
-        message: 'Rate exceeded',
-      },
-    ],
-    conflicts: 0,
-    skippedItems: [],
-    pairs: [],
-  };
-}

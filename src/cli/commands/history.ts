@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.ts';
+import { grantHistoryFields } from '../../monitor/history-log.ts';
 import { formatTime } from '../../notify/render-alert.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
 import { DEFAULT_STATE_PATH } from '../defaults.ts';
@@ -18,7 +19,9 @@ Options:
   --model ID       only this model
   --region R       only this Bedrock region
   --since DATE     only transitions at or after DATE (2026-11-01 or 2026-11-01T12:00:00Z)
-  --json           print one JSON object: { source, transitions: [...] }
+  --json           print one JSON object: { source, transitions: [...] }, each transition
+                   with the fields of the monitor's "Grant state changed" log lines, which
+                   the saved CloudWatch Logs Insights queries read
   -h, --help       show this help`;
 
 /** `history`: the grant transitions recorded so far. */
@@ -53,7 +56,13 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     ).flat();
     const where = source.kind === 'table' ? `table ${source.tableName}` : source.path;
     if (values.json) {
-      io.out(JSON.stringify({ source: where, transitions }));
+      // The same fields, by the same function, as the log lines the saved queries read.
+      io.out(
+        JSON.stringify({
+          source: where,
+          transitions: transitions.map((t) => grantHistoryFields(t)),
+        }),
+      );
     } else if (transitions.length === 0) {
       io.out(`No transitions recorded in ${where}${describeFilters(values)}.`);
     } else {

@@ -32,7 +32,7 @@ const PROJECT_ENTRIES = [
   'src',
 ];
 
-const OSLS_BIN = join(REPO_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
+export const OSLS_BIN = join(REPO_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
 const PACKAGE_TIMEOUT_MS = 120_000;
 
 /** What a `serverless package` run left behind. */
@@ -67,7 +67,7 @@ export function removeDirectory(dir: string | undefined): void {
  * The environment of an offline run with no AWS credentials at all: no key variables, no
  * profile, a HOME without ~/.aws, and osls's telemetry and notifications off.
  */
-function offlineEnvironment(home: string): NodeJS.ProcessEnv {
+export function offlineEnvironment(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith('AWS_') || name.startsWith('SLS_') || name.startsWith('SERVERLESS_')) {
