@@ -31,13 +31,17 @@ export default defineConfig({
     reporters: ['default', './test/support/closing-line-reporter.ts'],
     projects: [
       {
-        // No sockets, no processes: the fast development loop.
+        // No sockets, no processes: the fast development loop. Its files share one process
+        // (most of a unit file's time is importing), so none may leave global state behind.
         extends: true,
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, INTEGRATION, INFRA],
           setupFiles: ['./test/support/unit-test-guard.ts'],
+          isolate: false,
+          unstubEnvs: true,
+          unstubGlobals: true,
         },
       },
       {

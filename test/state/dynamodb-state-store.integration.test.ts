@@ -22,7 +22,7 @@ import { ScriptedAvailability } from '../support/scripted-availability.ts';
 import { entry, event } from './event-fixtures.ts';
 
 // What only the DynamoDB store has: its items, pages, TTL and errors. What every store does is
-// held by the contract: state-store-contract.test.ts.
+// held by the contract: state-store-contract.integration.test.ts.
 
 const TITAN = 'amazon.titan-text-express-v1';
 const CLAUDE = 'anthropic.claude-3-sonnet-20240229-v1:0';

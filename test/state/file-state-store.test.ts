@@ -7,7 +7,7 @@ import { ACCOUNT, record, temporaryDirectory } from '../support/fixtures.ts';
 import { entry, event } from './event-fixtures.ts';
 
 // What only the file store has: the file itself. What every store does is held by the
-// contract: state-store-contract.test.ts.
+// contract: state-store-contract.integration.test.ts.
 
 const DAY_MS = 86_400_000;
 

@@ -35,7 +35,7 @@ type PairKey = Pick<PairRecord, 'account' | 'region' | 'modelId'>;
 
 /**
  * The StateStore contract (src/state/state-store.ts), registered as tests for one store.
- * Every store of the project runs it: test/state/state-store-contract.test.ts.
+ * Every store of the project runs it: test/state/state-store-contract.integration.test.ts.
  */
 export function describeStateStoreContract(name: string, options: StateStoreContractOptions) {
   const { numRuns } = options;

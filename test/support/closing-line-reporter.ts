@@ -23,6 +23,7 @@ export default class ClosingLineReporter implements Reporter {
     const counts = { passed: 0, failed: unhandledErrors.length, skipped: 0 };
     const skipped: string[] = [];
     for (const module of testModules) {
+      const failedBefore = counts.failed;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') counts.passed += 1;
@@ -32,9 +33,9 @@ export default class ClosingLineReporter implements Reporter {
           skipped.push(`${module.relativeModuleId} > ${test.fullName}`);
         }
       }
-      // A file that failed to load has no tests to count, but it is a failure.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0)
-        counts.failed += 1;
+      // A file that failed to load, or whose beforeAll failed, has no failed test to count (its
+      // tests are skipped), but it is a failure.
+      if (module.state() === 'failed' && counts.failed === failedBefore) counts.failed += 1;
     }
     if (skipped.length > 0 && !this.filteredByName) {
       process.stdout.write(

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,11 @@ beforeAll(() => {
 
 afterAll(() => removeDirectory(dir));
 
+const FAILED_SETUP = `import { beforeAll, expect, it } from 'vitest';
+beforeAll(() => { throw new Error('the stand-in did not start'); });
+it('needs the stand-in', () => expect(1).toBe(1));
+`;
+
 describe('the closing-line reporter', () => {
   it('fails a run with a skipped test, names it, and still closes on the counts', async () => {
     const { code, stdout } = await runVitest();
@@ -48,6 +53,18 @@ describe('the closing-line reporter', () => {
     expect(stdout).toContain('A test that cannot run must fail, not skip. Skipped:');
     expect(stdout).toContain('suite.test.mjs > cannot run here');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('Tests: 1 passed, 0 failed, 1 skipped');
+  });
+
+  it('counts a file whose beforeAll failed as a failure, not only as skipped tests', async () => {
+    writeFileSync(join(dir, 'setup.test.mjs'), FAILED_SETUP);
+    try {
+      const { code, stdout } = await runVitest('setup.test.mjs');
+
+      expect(code).toBe(1);
+      expect(stdout.trimEnd().split('\n').at(-1)).toBe('Tests: 0 passed, 1 failed, 1 skipped');
+    } finally {
+      rmSync(join(dir, 'setup.test.mjs'));
+    }
   });
 
   it('lets a run filtered by test name (-t) pass, where the others count as skipped', async () => {
