@@ -6,8 +6,9 @@ import { readFile } from 'node:fs/promises';
 import type { Document, YAMLError, Node as YamlNode } from 'yaml';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem, formatProblems } from '../errors.ts';
+import { closestMatch } from '../text/did-you-mean.ts';
 import * as z from '../validation/zod-mini.ts';
-import { closestMatch, WatchedConfigSchema } from './schema.ts';
+import { WatchedConfigSchema } from './schema.ts';
 import type { WatchedConfig } from './watched-config.ts';
 
 export type { ConfigProblem };

@@ -5,6 +5,7 @@
  */
 import type { TransitionKind } from '../grants/types.ts';
 import { TRANSITION_KINDS } from '../grants/types.ts';
+import { closestMatch } from '../text/did-you-mean.ts';
 import * as z from '../validation/zod-mini.ts';
 import { BEDROCK_REGIONS } from './bedrock-regions.ts';
 
@@ -34,35 +35,6 @@ export const MODEL_ID_PATTERN = new RegExp(
 const EXAMPLE_MODEL = 'amazon.titan-text-express-v1';
 const EXPECTED_MODEL_ID =
   'expected provider.model-name in lowercase without spaces, like anthropic.claude-3-sonnet-20240229-v1:0';
-
-/** The single candidate within `maxDistance` edits of `input` (ignoring case), if exactly one is. */
-export function closestMatch(
-  input: string,
-  candidates: readonly string[],
-  maxDistance = 2,
-): string | undefined {
-  const lower = input.toLowerCase();
-  const scored = candidates.map((candidate) => ({
-    candidate,
-    distance: editDistance(lower, candidate),
-  }));
-  const best = Math.min(...scored.map((s) => s.distance));
-  const closest = scored.filter((s) => s.distance === best);
-  return best <= maxDistance && closest.length === 1 ? closest[0]?.candidate : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
 
 /** How a value reads in a message: strings quoted, collections by kind. */
 function describeValue(value: unknown): string {

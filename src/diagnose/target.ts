@@ -4,8 +4,9 @@
  * grants belong to the model, calls may go through the profile.
  */
 import { BEDROCK_REGIONS, isBedrockRegion } from '../config/bedrock-regions.ts';
-import { closestMatch, INFERENCE_PROFILE_PREFIXES } from '../config/schema.ts';
+import { INFERENCE_PROFILE_PREFIXES } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
+import { closestMatch } from '../text/did-you-mean.ts';
 
 export interface ModelTarget {
   /** The foundation model id: what GetFoundationModel and the grant are asked about. */
