@@ -8,7 +8,7 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml
 import { ConfigError, type ConfigProblem, formatProblems } from '../errors.ts';
 import { closestMatch } from '../text/did-you-mean.ts';
 import * as z from '../validation/zod-mini.ts';
-import { WatchedConfigSchema } from './schema.ts';
+import { MISPLACED_KEYS, WatchedConfigSchema } from './schema.ts';
 import type { WatchedConfig } from './watched-config.ts';
 
 export type { ConfigProblem };
@@ -146,10 +146,19 @@ function shapeProblem(root: unknown, report: Report): ConfigProblem {
 }
 
 function schemaProblems(issue: z.core.$ZodIssue, doc: Document, report: Report): ConfigProblem[] {
+  const branch = issue.code === 'invalid_union' ? typeMatchingBranch(issue.errors) : undefined;
+  if (branch !== undefined) {
+    // The value has the type of one option (a mapping for `verify`): its problems, at their place.
+    return branch.flatMap((inner) =>
+      schemaProblems({ ...inner, path: [...issue.path, ...inner.path] }, doc, report),
+    );
+  }
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(issue.path);
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
+      const misplaced = issue.path.length === 0 ? MISPLACED_KEYS[key] : undefined;
+      if (misplaced !== undefined) return report(offsetOf(doc, path, 'key'), path, misplaced);
       const suggestion = closestMatch(key, allowed);
       const hint = suggestion === undefined ? '.' : `; did you mean "${suggestion}"?`;
       const message = `Unknown key "${key}"${hint} The keys allowed here are ${allowed.join(', ')}.`;
@@ -169,6 +178,16 @@ function schemaProblems(issue: z.core.$ZodIssue, doc: Document, report: Report):
         : ` The first is on line ${first.line}.`;
   }
   return [report(offsetOf(doc, issue.path, 'value'), issue.path, message)];
+}
+
+/** The issues of the one union option whose type the value has, when exactly one has it. */
+function typeMatchingBranch(
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+): readonly z.core.$ZodIssue[] | undefined {
+  const typed = branches.filter(
+    (issues) => !issues.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  return typed.length === 1 ? typed[0] : undefined;
 }
 
 /**
@@ -221,6 +240,10 @@ function unwrap(schema: unknown): unknown {
   let inner = schema;
   while (inner instanceof z.ZodMiniOptional || inner instanceof z.ZodMiniDefault) {
     inner = inner.def.innerType;
+  }
+  // A union with a mapping option (`verify`): its keys are the ones allowed in a mapping.
+  if (inner instanceof z.ZodMiniUnion) {
+    return (inner.def.options as unknown[]).find((option) => option instanceof z.ZodMiniObject);
   }
   return inner;
 }

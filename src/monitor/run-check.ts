@@ -4,6 +4,7 @@ import {
   verificationTarget,
   type WatchedConfig,
 } from '../config/watched-config.ts';
+import { transitionKindsIn } from '../events/event-kinds.ts';
 import { applyVerification } from '../grants/apply-verification.ts';
 import { type Decision, type DecisionRules, decideNext } from '../grants/decide-next.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
@@ -52,7 +53,7 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   const observedAt = now.toISOString();
   const rules: DecisionRules = {
     confirmRevocation: deps.config.confirmRevocation,
-    notify: new Set(deps.config.notify),
+    notify: transitionKindsIn(deps.config.notify),
   };
   const targets = resolveTargets(deps.config);
 

@@ -186,6 +186,8 @@ describe('DynamoDbStateStore keeps the verification (dynalite)', () => {
       models: [{ id: CLAUDE, verify: { inferenceProfile: `us.${CLAUDE}` } }],
       notify: ['ready', 'revoked', 'failed', 'blocked'],
       confirmRevocation: 2,
+      lifecycleWarnings: [30, 7, 1],
+      stuckAfter: '30m',
     };
     const availability = new ScriptedAvailability();
     const notifier = new RecordingNotifier();
