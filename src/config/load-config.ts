@@ -23,8 +23,7 @@ type Report = (offset: number, path: Path, message: string) => ConfigProblem;
 
 /** Validates the text of a watched-models file; `file` only labels the problems. */
 export function parseWatchedModels(text: string, file: string): ParseResult {
-  // A byte-order mark would shift every column on the first line by one.
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const source = withoutByteOrderMark(text);
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   const report: Report = (offset, path, message) => {
@@ -57,8 +56,34 @@ export function parseWatchedModels(text: string, file: string): ParseResult {
   return fail([...problems, ...issues.flatMap((issue) => schemaProblems(issue, doc, report))]);
 }
 
+/**
+ * Problems found in a valid file after parsing it (against the live catalog), each placed at
+ * the YAML node of its path, in file order.
+ */
+export function placeProblems(
+  text: string,
+  file: string,
+  found: readonly { path: Path; message: string }[],
+): ConfigProblem[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(withoutByteOrderMark(text), { lineCounter, prettyErrors: false });
+  return found
+    .map(({ path, message }) => {
+      const { line, col } = lineCounter.linePos(offsetOf(doc, path, 'value'));
+      return { file, line, column: col, path: formatPath(path), message };
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
 /** Reads and validates a watched-models file; throws ConfigError listing every problem. */
 export async function loadWatchedModels(path: string): Promise<WatchedConfig> {
+  return (await readWatchedModels(path)).config;
+}
+
+/** loadWatchedModels, with the text it read, for placing later problems (placeProblems). */
+export async function readWatchedModels(
+  path: string,
+): Promise<{ config: WatchedConfig; text: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -68,7 +93,12 @@ export async function loadWatchedModels(path: string): Promise<WatchedConfig> {
   }
   const result = parseWatchedModels(text, path);
   if (!result.ok) throw new ConfigError(result.problems);
-  return result.config;
+  return { config: result.config, text };
+}
+
+/** A byte-order mark would shift every column on the first line by one. */
+function withoutByteOrderMark(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 function unreadable(error: unknown): string {
