@@ -68,6 +68,32 @@ export class EnvironmentError extends BedrockAccessMonitorError {}
  */
 export class DeliveryLoadError extends BedrockAccessMonitorError {}
 
+/**
+ * A message could not be delivered to EventBridge: the request failed, or EventBridge refused
+ * the entry (`errorCode`, from PutEvents' per-entry result). The event stays owed.
+ */
+export class EventBridgeDeliveryError extends BedrockAccessMonitorError {
+  constructor(
+    message: string,
+    /** The entry's ErrorCode (InternalFailure, ThrottlingException, ...), or the SDK error name. */
+    readonly errorCode: string | null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'EventBridgeDeliveryError';
+  }
+}
+
+/**
+ * A TypeError or RangeError is a bug to fail loudly on, never a failed AWS call, unless the
+ * SDK raised it while reading an answer (a timestamp it cannot parse): then it carries the
+ * answer's `$metadata`, and the answer is malformed.
+ */
+export function isProgrammingError(error: unknown): boolean {
+  if (!(error instanceof TypeError || error instanceof RangeError)) return false;
+  return !('$metadata' in error);
+}
+
 /** An error's name and message; a thrown value that is not an Error has no name. */
 export function errorNameAndMessage(error: unknown): { name: string | null; message: string } {
   return error instanceof Error

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { classifyCheckError } from '../bedrock/classify-error.ts';
 import { runPool } from '../bedrock/run-pool.ts';
+import { isProgrammingError } from '../errors.ts';
 import type { CheckTarget, FailureKind } from '../grants/types.ts';
 import type { ModelLifecycle } from './model-lifecycle.ts';
 import { parseCatalogAnswer } from './parse-catalog.ts';
@@ -120,14 +121,4 @@ async function listRegion(
   if (!parsed.ok) return failure('malformed', null, parsed.problem);
   const lifecycles = new Map([...parsed.lifecycles].filter(([modelId]) => watchedIds.has(modelId)));
   return { region, ok: true, listedIds: parsed.listedIds, lifecycles, durationMs: elapsed() };
-}
-
-/**
- * A TypeError or RangeError is a bug to fail loudly on, unless the SDK raised it while reading
- * an answer (a timestamp it cannot parse): then it carries the answer's `$metadata`, and the
- * answer is malformed.
- */
-function isProgrammingError(error: unknown): boolean {
-  if (!(error instanceof TypeError || error instanceof RangeError)) return false;
-  return !('$metadata' in error);
 }
