@@ -1,3 +1,5 @@
+import type { CheckOutcome } from './grants/types.ts';
+
 /**
  * The monitor's own errors, matched with `instanceof` (never by message text). The CLI prints
  * their message as it is, so each message is written for the person running it.
@@ -69,6 +71,40 @@ export class EnvironmentError extends BedrockAccessMonitorError {}
 export class DeliveryLoadError extends BedrockAccessMonitorError {}
 
 /**
+ * A defect of this program (a RangeError, a TypeError, ...) met while checking or verifying:
+ * never a transient AWS failure. The run saves what the other checks found, then fails with
+ * this error, so the invocation shows in the function's Errors and its alarm fires.
+ */
+export class DefectError extends BedrockAccessMonitorError {
+  readonly defects: readonly unknown[];
+
+  constructor(defects: readonly unknown[]) {
+    if (defects.length === 0) throw new RangeError('DefectError needs at least one defect');
+    const first = describeError(defects[0]);
+    super(
+      `${defects.length === 1 ? 'A programming error' : `${defects.length} programming errors`} stopped part of the run (${first}). This is a bug in bedrock-access-monitor, not an AWS failure: the run saved everything else it found. Please report it with this log line.`,
+      { cause: defects[0] },
+    );
+    this.name = 'DefectError';
+    this.defects = defects;
+  }
+}
+
+/**
+ * The availability checks met a defect. The outcomes of the checks that completed are kept, so
+ * the run stores them before it fails.
+ */
+export class CheckDefectError extends DefectError {
+  readonly outcomes: readonly CheckOutcome[];
+
+  constructor(defects: readonly unknown[], outcomes: readonly CheckOutcome[]) {
+    super(defects);
+    this.name = 'CheckDefectError';
+    this.outcomes = outcomes;
+  }
+}
+
+/**
  * A message could not be delivered to EventBridge: the request failed, or EventBridge refused
  * the entry (`errorCode`, from PutEvents' per-entry result). The event stays owed.
  */
@@ -82,16 +118,6 @@ export class EventBridgeDeliveryError extends BedrockAccessMonitorError {
     super(message, options);
     this.name = 'EventBridgeDeliveryError';
   }
-}
-
-/**
- * A TypeError or RangeError is a bug to fail loudly on, never a failed AWS call, unless the
- * SDK raised it while reading an answer (a timestamp it cannot parse): then it carries the
- * answer's `$metadata`, and the answer is malformed.
- */
-export function isProgrammingError(error: unknown): boolean {
-  if (!(error instanceof TypeError || error instanceof RangeError)) return false;
-  return !('$metadata' in error);
 }
 
 /** An error's name and message; a thrown value that is not an Error has no name. */

@@ -31,7 +31,9 @@ export class AcceptedRateLimiter implements RateLimiter {
     if (this.#rate === Number.POSITIVE_INFINITY) return;
     this.#refill();
     while (this.#tokens < 1) {
-      await new Promise((resolve) => setTimeout(resolve, ((1 - this.#tokens) / this.#rate) * 1000));
+      // Whole milliseconds, rounded up: a wait never ends before the token is there.
+      const waitMs = Math.ceil(((1 - this.#tokens) / this.#rate) * 1000);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
       this.#refill();
     }
     this.#tokens -= 1;

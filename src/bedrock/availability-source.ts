@@ -1,13 +1,19 @@
 import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
+import { CheckDefectError } from '../errors.ts';
 import type { CheckFailure, CheckOutcome, CheckTarget } from '../grants/types.ts';
 import type { BedrockClientForRegion } from './bedrock-clients.ts';
 import { classifyCheckError } from './classify-error.ts';
+import { isAwsOrNetworkError } from './network-errors.ts';
 import { NOT_FOUND_RAW, parseAvailabilityAnswer } from './parse-availability.ts';
 import { runPool } from './run-pool.ts';
 
 /** Where observations come from: Bedrock in the Lambda and the CLI, anything in a test. */
 export interface AvailabilitySource {
-  /** Checks every target; always resolves, with one outcome per target in the same order. */
+  /**
+   * Checks every target by `deadline` (epoch milliseconds) and resolves with one outcome per
+   * target, in the same order. Rejects only with a CheckDefectError, once every other check
+   * has ended, when a check met an error that is not from AWS, the SDK or the network.
+   */
   check(targets: readonly CheckTarget[], deadline: number): Promise<CheckOutcome[]>;
 }
 
@@ -23,7 +29,8 @@ export function createBedrockAvailabilitySource(
 ): AvailabilitySource {
   return {
     async check(targets, deadline) {
-      const outcomes: CheckOutcome[] = new Array(targets.length);
+      const outcomes: Array<CheckOutcome | undefined> = new Array(targets.length);
+      const defects: unknown[] = [];
       const byRegion = new Map<string, number[]>();
       targets.forEach((target, index) => {
         const indexes = byRegion.get(target.region) ?? [];
@@ -34,11 +41,17 @@ export function createBedrockAvailabilitySource(
         [...byRegion].map(([region, indexes]) =>
           runPool(indexes, options.concurrencyPerRegion, async (index) => {
             const target = targets[index] as CheckTarget;
-            outcomes[index] = await checkOne(options.clientForRegion(region), target, deadline);
+            try {
+              outcomes[index] = await checkOne(options.clientForRegion(region), target, deadline);
+            } catch (defect) {
+              defects.push(defect);
+            }
           }),
         ),
       );
-      return outcomes;
+      const completed = outcomes.filter((outcome) => outcome !== undefined);
+      if (defects.length > 0) throw new CheckDefectError(defects, completed);
+      return completed;
     },
   };
 }
@@ -50,7 +63,8 @@ async function checkOne(
 ): Promise<CheckOutcome> {
   const startedAt = performance.now();
   const elapsed = () => Math.round(performance.now() - startedAt);
-  const remaining = deadline - Date.now();
+  // Whole milliseconds: AbortSignal.timeout throws a RangeError for anything else.
+  const remaining = Math.floor(deadline - Date.now());
   if (remaining <= 0) {
     return deadlineFailure(target, 0, 'not checked: the run reached its deadline first');
   }
@@ -72,10 +86,11 @@ async function checkOne(
     }
     return { ...target, ok: true, raw: parsed.raw, notFound: null, durationMs: elapsed() };
   } catch (error) {
-    if (Date.now() >= deadline) {
+    if (Date.now() >= deadline && isAwsOrNetworkError(error)) {
       return deadlineFailure(target, elapsed(), 'no answer before the run deadline');
     }
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return {
         ...target,

@@ -1,8 +1,10 @@
 import type { FailureKind } from '../grants/types.ts';
-import { NETWORK_ERROR_CODES } from './network-errors.ts';
+import { isAwsOrNetworkError, NETWORK_ERROR_CODES } from './network-errors.ts';
 
 export type ClassifiedError =
   | { type: 'not-found'; message: string }
+  /** Not an AWS, SDK or network error: a bug of this program, to be thrown, never counted. */
+  | { type: 'defect' }
   | { type: 'failure'; kind: FailureKind; errorName: string | null; message: string };
 
 const DENIED = new Set([
@@ -32,9 +34,11 @@ interface SdkLikeError {
 /**
  * Sorts an error from GetFoundationModelAvailability. A 404 is an answer (the model is not
  * offered in that region); everything else is a failure of this one check. AWS errors are
- * matched by name, then by HTTP status for names we do not know.
+ * matched by name, then by HTTP status for names we do not know. An error that is not from AWS,
+ * the SDK or the network is a defect: the caller throws it.
  */
 export function classifyCheckError(error: unknown): ClassifiedError {
+  if (!isAwsOrNetworkError(error)) return { type: 'defect' };
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkLikeError;
   const name = typeof e.name === 'string' ? e.name : null;
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
@@ -69,6 +73,6 @@ export function classifyCheckError(error: unknown): ClassifiedError {
   if (status !== undefined && status >= 400 && status < 500) return failure('rejected');
   if (status !== undefined && status >= 500) return failure('server');
   if (status !== undefined && status >= 200 && status < 300) return failure('malformed');
-  // No HTTP answer at all: the request never reached Bedrock or the connection broke.
+  // No HTTP answer at all: the request never reached Bedrock, or the connection broke.
   return failure('network');
 }

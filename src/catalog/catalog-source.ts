@@ -4,7 +4,6 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { classifyCheckError } from '../bedrock/classify-error.ts';
 import { runPool } from '../bedrock/run-pool.ts';
-import { isProgrammingError } from '../errors.ts';
 import type { CheckTarget, FailureKind } from '../grants/types.ts';
 import type { ModelLifecycle } from './model-lifecycle.ts';
 import { parseCatalogAnswer } from './parse-catalog.ts';
@@ -36,7 +35,8 @@ export interface CatalogSource {
   /**
    * One ListFoundationModels per region of `targets`, regions in parallel. Resolves with one
    * entry per region, in the order the regions first appear in `targets`; rejects only for a
-   * programming error (a TypeError or RangeError of our own), never for a failed listing.
+   * programming error (an error that is not from AWS, the SDK or the network), never for a
+   * failed listing.
    * `deadline`: epoch milliseconds, a whole number, by which every listing must have ended.
    */
   list(targets: readonly CheckTarget[], deadline: number): Promise<RegionCatalog[]>;
@@ -101,18 +101,21 @@ async function listRegion(
     ({ region, ok: false, kind, errorName, message, durationMs: elapsed() }) as const;
 
   const remaining = deadline - Date.now();
-  if (remaining <= 0)
+  if (remaining <= 0) {
     return failure('timeout', null, 'not listed: the run reached its deadline first');
+  }
   let answer: ListFoundationModelsCommandOutput;
   try {
     answer = await client.send(new ListFoundationModelsCommand({}), {
       abortSignal: AbortSignal.timeout(remaining),
     });
   } catch (error) {
-    if (isProgrammingError(error)) throw error;
-    if (Date.now() >= deadline)
-      return failure('timeout', null, 'no answer before the run deadline');
     const classified = classifyCheckError(error);
+    // Not from AWS, the SDK or the network: a bug of ours, never a failed listing.
+    if (classified.type === 'defect') throw error;
+    if (Date.now() >= deadline) {
+      return failure('timeout', null, 'no answer before the run deadline');
+    }
     // A 404 is an answer for one model's availability; for the whole listing it is a refusal.
     if (classified.type === 'not-found') return failure('rejected', null, classified.message);
     return failure(classified.kind, classified.errorName, classified.message);

@@ -78,6 +78,7 @@ export async function checkOffered(client: BedrockClient, modelId: string): Prom
   } catch (error) {
     rethrowIfNoCredentials(error, COMMAND);
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return {
         ...base,
@@ -124,6 +125,7 @@ export async function checkGrant(client: BedrockClient, modelId: string): Promis
   } catch (error) {
     rethrowIfNoCredentials(error, COMMAND);
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return {
         ...base,
@@ -153,6 +155,7 @@ export async function checkUseCaseForm(
   } catch (error) {
     rethrowIfNoCredentials(error, COMMAND);
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return { ...base, status: 'problem', required: true, onFile: false, error: null };
     }

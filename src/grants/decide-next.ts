@@ -6,7 +6,6 @@ import {
   type RawAvailability,
   TRANSITION_EVENT_SCHEMA,
   type TransitionEvent,
-  type TransitionKind,
 } from './types.ts';
 
 export interface ObservedState {
@@ -19,59 +18,52 @@ export interface ObservedState {
   observedAt: string;
 }
 
-export interface DecisionRules {
-  /** Consecutive non-ENABLED observations needed before ENABLED is revoked. */
-  confirmRevocation: number;
-  /** Transition kinds that are published; the others are only written to history. */
-  notify: ReadonlySet<TransitionKind>;
+/**
+ * What one observation changes: the record to store (absent: nothing to store) and, for a
+ * confirmed change of state, the transition event. Announcing it is the outbox's job.
+ */
+export interface Decision {
+  next?: PairRecord;
+  event?: TransitionEvent;
 }
 
-export type Decision =
-  | { type: 'unchanged' }
-  /** First sighting: stored, never announced. */
-  | { type: 'baseline'; next: PairRecord }
-  /** Stored without a transition: a revocation awaiting confirmation, or one called off. */
-  | { type: 'recorded'; next: PairRecord }
-  | { type: 'transition'; next: PairRecord; event: TransitionEvent; publish: boolean };
-
-/** Compares one observation with what is stored and says what to write and announce. */
+/**
+ * Compares one observation with what is stored (DESIGN.md's transition rules): a first
+ * sighting is a baseline, a revocation waits for `confirmRevocation` observations of the
+ * pair not ENABLED, and an observation already counted (same instant) changes nothing.
+ */
 export function decideNext(
   previous: PairRecord | undefined,
   observed: ObservedState,
-  rules: DecisionRules,
+  confirmRevocation: number,
 ): Decision {
-  if (previous === undefined) {
-    return { type: 'baseline', next: baselineRecord(observed) };
-  }
+  if (previous === undefined) return { next: baselineRecord(observed) };
   if (observed.state === previous.state) {
-    if (previous.pendingRevocation === null) return { type: 'unchanged' };
-    return { type: 'recorded', next: bump(previous, { pendingRevocation: null }) };
+    if (previous.pendingRevocation === null) return {};
+    return { next: bump(previous, { pendingRevocation: null }) };
   }
-  if (previous.state === 'ENABLED') {
-    const pending = previous.pendingRevocation;
-    const count = (pending?.count ?? 0) + 1;
-    const firstObservedAt = pending?.firstObservedAt ?? observed.observedAt;
-    if (count < rules.confirmRevocation) {
-      const pendingRevocation = { count, state: observed.state, firstObservedAt };
-      return { type: 'recorded', next: bump(previous, { pendingRevocation }) };
-    }
-    return transition(previous, observed, firstObservedAt, rules);
-  }
-  return transition(previous, observed, observed.observedAt, rules);
+  if (previous.state !== 'ENABLED') return transition(previous, observed, observed.observedAt);
+
+  const pending = previous.pendingRevocation;
+  if (pending !== null && pending.lastObservedAt === observed.observedAt) return {};
+  const count = (pending?.count ?? 0) + 1;
+  const firstObservedAt = pending?.firstObservedAt ?? observed.observedAt;
+  if (count >= confirmRevocation) return transition(previous, observed, firstObservedAt);
+  const pendingRevocation = {
+    count,
+    state: observed.state,
+    firstObservedAt,
+    lastObservedAt: observed.observedAt,
+  };
+  return { next: bump(previous, { pendingRevocation }) };
 }
 
-function transition(
-  previous: PairRecord,
-  observed: ObservedState,
-  since: string,
-  rules: DecisionRules,
-): Decision {
-  const kind = classifyTransition(previous.state, observed.state);
+function transition(previous: PairRecord, observed: ObservedState, since: string): Decision {
   const version = previous.version + 1;
   const event: TransitionEvent = {
     schema: TRANSITION_EVENT_SCHEMA,
     eventId: transitionEventId(observed, version),
-    kind,
+    kind: classifyTransition(previous.state, observed.state),
     account: observed.account,
     modelId: observed.modelId,
     region: observed.region,
@@ -81,7 +73,6 @@ function transition(
     previousSince: previous.since,
     raw: observed.raw,
   };
-  const publish = rules.notify.has(kind);
   const next: PairRecord = {
     ...previous,
     state: observed.state,
@@ -90,9 +81,8 @@ function transition(
     notFound: observed.notFound,
     pendingRevocation: null,
     version,
-    outbox: [...previous.outbox, { event, publish, claimedAt: observed.observedAt }],
   };
-  return { type: 'transition', next, event, publish };
+  return { next, event };
 }
 
 function baselineRecord(observed: ObservedState): PairRecord {

@@ -1,11 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createBedrockAvailabilitySource } from '../bedrock/availability-source.ts';
-import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
+import {
+  type BedrockClientForRegion,
+  createBedrockClientCache,
+} from '../bedrock/bedrock-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
-import { DeliveryLoadError, describeError, EnvironmentError } from '../errors.ts';
+import {
+  BedrockAccessMonitorError,
+  DefectError,
+  DeliveryLoadError,
+  describeError,
+  EnvironmentError,
+} from '../errors.ts';
 import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
 import type { Notifier } from '../notify/notifier.ts';
@@ -13,6 +22,7 @@ import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
 import { lazyConverseVerifier, lazySnsNotifier } from './lazy-delivery.ts';
 import { type MetricsSink, recordRunMetrics, summaryLogFields } from './run-telemetry.ts';
+import { scheduledTime } from './scheduled-time.ts';
 
 /** The parts of the Lambda context the monitor reads. */
 export interface MonitorContext {
@@ -26,6 +36,8 @@ export interface MonitorHandlerOptions {
   metrics: MetricsSink & { publishStoredMetrics(): void };
   /** The run's observation time; tests move it forward to let an outbox claim lapse. */
   now?: () => Date;
+  /** The Bedrock client of each region; default: one per region, created on first use. */
+  clientForRegion?: BedrockClientForRegion;
   /** Tests replace how the notifier and the verifier are loaded (lazy-delivery.ts). */
   loadNotifier?: () => Promise<Notifier>;
   loadVerifier?: () => Promise<Verifier>;
@@ -33,8 +45,28 @@ export interface MonitorHandlerOptions {
 
 export type MonitorHandler = (event: unknown, context: MonitorContext) => Promise<RunSummary>;
 
-// Bedrock checks stop early enough to leave time for the state writes and the publishes.
+// Bedrock calls stop early enough to leave time for the state writes and the publishes.
 const MIN_WRITE_TIME_MS = 5_000;
+// A claim outlives the run that made it by this much: no run outlives the function's timeout.
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * The run's time budget from the context's remaining time, in whole milliseconds (Lambda hands
+ * an integer such as 119,987; AbortSignal.timeout refuses anything but an integer): Bedrock
+ * calls end by `deadline`, leaving a quarter of the time, at least MIN_WRITE_TIME_MS, to save
+ * and publish; an outbox claim lasts longer than any run can.
+ */
+export function runBudget(
+  remainingMs: number,
+  nowMs: number,
+): { deadline: number; outboxLeaseMs: number } {
+  const remaining = Math.max(Math.floor(remainingMs), 0);
+  const reserve = Math.max(MIN_WRITE_TIME_MS, Math.floor(remaining / 4));
+  return {
+    deadline: Math.floor(nowMs) + remaining - reserve,
+    outboxLeaseMs: remaining + LEASE_MARGIN_MS,
+  };
+}
 
 /**
  * Builds the scheduled handler. The DynamoDB client and the store are created here, once per
@@ -48,11 +80,12 @@ export function createMonitorHandler({
   log,
   metrics,
   now = () => new Date(),
+  clientForRegion = createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
   loadNotifier,
   loadVerifier,
 }: MonitorHandlerOptions): MonitorHandler {
   const availability = createBedrockAvailabilitySource({
-    clientForRegion: createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
+    clientForRegion,
     concurrencyPerRegion: 4,
   });
   const store = new DynamoDbStateStore({
@@ -79,12 +112,12 @@ export function createMonitorHandler({
   });
   let config: Promise<WatchedConfig> | undefined;
 
-  return async (_event, context) => {
+  return async (event, context) => {
     loadFailures.length = 0;
     let summary: RunSummary;
     try {
       config ??= loadLambdaConfig(environment.watchedModelsFile);
-      const remaining = context.getRemainingTimeInMillis();
+      const budget = runBudget(context.getRemainingTimeInMillis(), Date.now());
       summary = await runCheck(
         {
           account: accountOf(context.invokedFunctionArn),
@@ -93,20 +126,29 @@ export function createMonitorHandler({
           store,
           notifier,
           verifier,
-          deadline: Date.now() + remaining - Math.max(MIN_WRITE_TIME_MS, remaining / 4),
-          // No run outlives the function's timeout, so an older claim belongs to a dead run.
-          outboxLeaseMs: remaining + 30_000,
+          ...budget,
           log,
         },
-        now(),
+        scheduledTime(event, now()),
       );
       log.info('Run summary', summaryLogFields(summary));
       recordRunMetrics(metrics, summary);
       metrics.publishStoredMetrics();
     } catch (error) {
-      config = undefined;
-      log.error('Run failed: the state store or the config could not be used', {
+      if (error instanceof BedrockAccessMonitorError && !(error instanceof DefectError)) {
+        config = undefined;
+        log.error('Run failed: the state store or the config could not be used', {
+          error: describeError(error),
+        });
+        throw error;
+      }
+      // Anything else is a bug: loud, with its stack, never passed off as an AWS failure.
+      const defects = error instanceof DefectError ? error.defects : [error];
+      log.error('Run failed: a programming error (a bug, not an AWS failure)', {
         error: describeError(error),
+        savedOtherChecks: error instanceof DefectError,
+        defects: defects.map(describeError),
+        stack: (defects[0] as Error | undefined)?.stack,
       });
       throw error;
     }

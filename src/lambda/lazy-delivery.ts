@@ -62,15 +62,16 @@ export function lazyConverseVerifier(options: {
   );
   return {
     async verify(target, deadline) {
+      let loaded: Verifier;
       try {
-        return await (await verifier()).verify(target, deadline);
+        loaded = await verifier();
       } catch (error) {
-        // A verifier never throws (it turns every call error into a result), so this is the
-        // load. Keep the transition as `ready`, with the failure shown, as for a transient
-        // error: nothing is known about access.
+        // Keep the transition as `ready`, with the failure shown, as for a transient error:
+        // nothing is known about access.
         options.onLoadFailure('the Converse verifier', error);
         return notVerified(target.via, error);
       }
+      return loaded.verify(target, deadline);
     },
   };
 }

@@ -61,6 +61,7 @@ export function summaryLogFields(summary: RunSummary): Record<string, unknown> {
     transitions: summary.transitions.length,
     notifications: summary.notifications,
     conflicts: summary.conflicts,
+    deferred: summary.deferred,
     failures: summary.failures,
     skippedItems: summary.skippedItems,
   };

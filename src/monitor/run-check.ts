@@ -4,22 +4,32 @@ import {
   verificationTarget,
   type WatchedConfig,
 } from '../config/watched-config.ts';
+import { CheckDefectError, DefectError } from '../errors.ts';
 import { transitionKindsIn } from '../events/event-kinds.ts';
-import { applyVerification } from '../grants/apply-verification.ts';
-import { type Decision, type DecisionRules, decideNext } from '../grants/decide-next.ts';
+import { decideNext, type ObservedState } from '../grants/decide-next.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
-import { type OutboxEntry, type PairRecord, pairKey } from '../grants/pair-record.ts';
-import { type CheckOutcome, GRANT_STATES, type TransitionEvent } from '../grants/types.ts';
+import { type PairRecord, pairKey } from '../grants/pair-record.ts';
+import {
+  type CheckOutcome,
+  GRANT_STATES,
+  type Observation,
+  type TransitionEvent,
+} from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
+import type { MonitorLog } from './monitor-log.ts';
+import {
+  type Claim,
+  type Claimant,
+  claimWrite,
+  deliverClaimed,
+  leaseCutoff,
+  newClaimToken,
+} from './outbox.ts';
 import type { FailureView, PairStatus, PairView, RunSummary } from './run-summary.ts';
 
-/** Structured log lines; Powertools Logger fits, so does a console adapter. */
-export interface MonitorLog {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
+export type { MonitorLog } from './monitor-log.ts';
 
 export interface MonitorDeps {
   account: string;
@@ -27,11 +37,12 @@ export interface MonitorDeps {
   availability: AvailabilitySource;
   store: StateStore;
   notifier: Notifier;
-  /** Epoch milliseconds by which every Bedrock check must have ended. */
+  /** Epoch milliseconds by which every Bedrock call (checks, verifications) must have ended. */
   deadline: number;
   /**
-   * How long a claimed delivery belongs to the run that claimed it. Older outbox entries are
-   * taken over by a later run: the claiming run died or its publish failed.
+   * How long, in whole milliseconds, a claimed delivery belongs to the run that claimed it.
+   * Older outbox entries are taken over by a later run: the claiming run died or its publish
+   * failed.
    */
   outboxLeaseMs?: number;
   /** Makes the opt-in verification call when a model becomes ENABLED; none: no call. */
@@ -40,21 +51,17 @@ export interface MonitorDeps {
 }
 
 const DEFAULT_OUTBOX_LEASE_MS = 120_000;
-// A verification call runs after the checks, with its own budget.
-const VERIFICATION_TIMEOUT_MS = 10_000;
 
 /**
- * One monitoring run: observe every (region, model), store what changed, announce each
- * transition exactly once. Failed checks are reported, never stored. Rejects only when the
- * state store cannot be read or written.
+ * One monitoring run, DESIGN.md's pipeline: load the account's state (one read), check every
+ * (region, model), decide what changed, claim it (one conditional write per changed pair),
+ * deliver what this run claimed (outbox.ts), summarise. Failed checks are reported, never
+ * stored. Rejects when the state store cannot be used, and with a DefectError, after saving
+ * everything else, when a defect of this program stopped a check or a verification.
  */
 export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary> {
   const startedAt = performance.now();
   const observedAt = now.toISOString();
-  const rules: DecisionRules = {
-    confirmRevocation: deps.config.confirmRevocation,
-    notify: transitionKindsIn(deps.config.notify),
-  };
   const targets = resolveTargets(deps.config);
 
   const loaded = await deps.store.load(deps.account);
@@ -65,69 +72,39 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   }
   const stored = new Map(loaded.records.map((record) => [pairKey(record), record]));
 
-  const outcomes = await deps.availability.check(targets, deps.deadline);
+  const { outcomes, defects } = await checkAvailability(deps, targets);
 
-  const transitions: TransitionEvent[] = [];
-  const deliveries: Array<{ record: PairRecord; entry: OutboxEntry }> = [];
-  let conflicts = 0;
-  const leaseCutoff = new Date(
-    now.getTime() - (deps.outboxLeaseMs ?? DEFAULT_OUTBOX_LEASE_MS),
-  ).toISOString();
-
-  const write = async (previous: PairRecord | undefined, decision: Decision) => {
-    const written = nextRecord(previous, decision, leaseCutoff, observedAt);
-    if (written === undefined) return;
-    const next = written.record;
-    if (!(await deps.store.put(next, previous?.version ?? 0))) {
-      conflicts += 1;
-      return;
-    }
-    stored.set(pairKey(next), next);
-    if (decision.type === 'transition') {
-      transitions.push(decision.event);
-      deps.log?.info('Grant state changed', { ...decision.event });
-    }
-    for (const entry of next.outbox) {
-      if (written.claimed.has(entry.event.eventId)) deliveries.push({ record: next, entry });
-    }
+  const claimant = {
+    token: newClaimToken(),
+    observedAt,
+    leaseCutoff: leaseCutoff(now, deps.outboxLeaseMs ?? DEFAULT_OUTBOX_LEASE_MS),
   };
+  const observations = new Map(
+    outcomes.flatMap((outcome) =>
+      outcome.ok ? [[pairKey(outcome), observedState(deps.account, outcome, observedAt)]] : [],
+    ),
+  );
+  const { landed, conflicts } = await claimAll(deps, stored, observations, claimant);
+  for (const { claim } of landed) stored.set(pairKey(claim.record), claim.record);
 
-  const observedKeys = new Set<string>();
-  for (const outcome of outcomes) {
-    if (!outcome.ok) continue;
-    observedKeys.add(pairKey(outcome));
-    const previous = stored.get(pairKey(outcome));
-    const decision = decideNext(previous, observedState(deps.account, outcome, observedAt), rules);
-    await write(previous, await verifyIfReady(deps, decision, rules));
-  }
-  // Undelivered events of pairs not observed this run (a failed check, a model no longer
-  // watched) are still owed.
-  for (const record of loaded.records) {
-    if (!observedKeys.has(pairKey(record))) await write(record, { type: 'unchanged' });
-  }
-  // Claims must be durable before anything is announced: a crash after this point leaves
-  // the events in the outbox, never lost and never sent twice.
-  await deps.store.flush();
-
-  const notifications = { published: 0, failed: 0 };
-  for (const { record, entry } of deliveries) {
-    await deps.store.appendHistory(entry.event);
-    if (entry.publish) {
-      try {
-        await deps.notifier.publish(entry.event);
-        notifications.published += 1;
-      } catch (error) {
-        notifications.failed += 1;
-        deps.log?.warn('Notification failed; it stays in the outbox for the next run', {
-          eventId: entry.event.eventId,
-          error: (error as Error).message,
-        });
-        continue;
-      }
-    }
-    await deps.store.removeFromOutbox(record, entry.event.eventId);
-  }
-  await deps.store.flush();
+  const delivery = await deliverClaimed(
+    landed.map(({ claim }) => claim),
+    {
+      store: deps.store,
+      notifier: deps.notifier,
+      notify: transitionKindsIn(deps.config.notify),
+      verificationTarget: (modelId) => verificationTarget(deps.config, modelId),
+      ...(deps.verifier === undefined ? {} : { verifier: deps.verifier }),
+      deadline: deps.deadline,
+      ...(deps.log === undefined ? {} : { log: deps.log }),
+    },
+  );
+  const transitions = landed.flatMap(({ event }) =>
+    event === undefined ? [] : [delivery.verified.get(event.eventId) ?? event],
+  );
+  for (const event of transitions) deps.log?.info('Grant state changed', { ...event });
+  const allDefects = [...defects, ...delivery.defects];
+  if (allDefects.length > 0) throw new DefectError(allDefects);
 
   const pairs = outcomes.map((outcome) => pairView(outcome, stored.get(pairKey(outcome))));
   return {
@@ -137,73 +114,85 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     checks: targets.length,
     states: countStates(pairs),
     transitions,
-    notifications,
+    notifications: { published: delivery.published, failed: delivery.failed },
     failures: outcomes.flatMap(failureView),
-    conflicts,
+    conflicts: conflicts + delivery.lost,
+    deferred: delivery.deferred,
     skippedItems: loaded.skipped,
     pairs,
   };
 }
 
-/** Adds the verification call's result to a `ready` transition of a model that asks for one. */
-async function verifyIfReady(
-  deps: MonitorDeps,
-  decision: Decision,
-  rules: DecisionRules,
-): Promise<Decision> {
-  if (
-    decision.type !== 'transition' ||
-    decision.event.kind !== 'ready' ||
-    deps.verifier === undefined
-  ) {
-    return decision;
-  }
-  const via = verificationTarget(deps.config, decision.event.modelId);
-  if (via === undefined) return decision;
-  const target = { region: decision.event.region, via };
-  const result = await deps.verifier.verify(target, Date.now() + VERIFICATION_TIMEOUT_MS);
-  return applyVerification(decision, result, rules.notify);
-}
+// A write lost to an overlapping run is decided again on what that run stored, so the
+// observation is not lost with it; a few rounds settle any overlap the schedule can make.
+const MAX_CLAIM_ROUNDS = 4;
 
 /**
- * The record to write for this pair, or undefined when nothing changed, and the event ids
- * this write claims: the new transition's, and those of outbox entries whose claim has lapsed
- * (claimed again in the same write, so an overlapping run cannot take them too). A run
- * delivers only what it claimed, never an entry another run is still delivering.
+ * Decides every observed pair (and every stored pair with an event still owed) against what is
+ * stored, and claims the result with one conditional write per pair that changed. A write that
+ * another run got to first is counted as a conflict, and its pair is read and decided again.
  */
-function nextRecord(
-  previous: PairRecord | undefined,
-  decision: Decision,
-  leaseCutoff: string,
-  observedAt: string,
-): { record: PairRecord; claimed: Set<string> } | undefined {
-  const base = decision.type === 'unchanged' ? previous : decision.next;
-  if (base === undefined) return undefined;
-  const claimed = new Set(decision.type === 'transition' ? [decision.event.eventId] : []);
-  for (const entry of base.outbox) {
-    if (entry.claimedAt < leaseCutoff) claimed.add(entry.event.eventId);
+async function claimAll(
+  deps: MonitorDeps,
+  stored: ReadonlyMap<string, PairRecord>,
+  observations: ReadonlyMap<string, ObservedState>,
+  claimant: Claimant,
+): Promise<{
+  landed: Array<{ claim: Claim; event: TransitionEvent | undefined }>;
+  conflicts: number;
+}> {
+  const landed: Array<{ claim: Claim; event: TransitionEvent | undefined }> = [];
+  let conflicts = 0;
+  let records = stored;
+  let keys = [...new Set([...observations.keys(), ...stored.keys()])];
+  for (let round = 1; keys.length > 0; round++) {
+    const claims = keys.flatMap((key) => {
+      const previous = records.get(key);
+      const observed = observations.get(key);
+      const decision =
+        observed === undefined ? {} : decideNext(previous, observed, deps.config.confirmRevocation);
+      const claim = claimWrite(previous, decision, claimant);
+      return claim === undefined ? [] : [{ key, claim, event: decision.event }];
+    });
+    const applied = await deps.store.write(
+      claims.map(({ claim }) => ({ record: claim.record, expectedVersion: claim.expectedVersion })),
+    );
+    const lost = claims.filter((_, index) => applied[index] !== true);
+    landed.push(...claims.filter((_, index) => applied[index] === true));
+    conflicts += lost.length;
+    if (lost.length === 0 || round === MAX_CLAIM_ROUNDS) break;
+    const reloaded = await deps.store.load(deps.account);
+    records = new Map(reloaded.records.map((record) => [pairKey(record), record]));
+    keys = lost.map(({ key }) => key);
   }
-  const reclaims = claimed.size > (decision.type === 'transition' ? 1 : 0);
-  if (!reclaims) return decision.type === 'unchanged' ? undefined : { record: base, claimed };
-  const outbox = base.outbox.map((entry) =>
-    claimed.has(entry.event.eventId) ? { ...entry, claimedAt: observedAt } : entry,
-  );
-  const version = decision.type === 'unchanged' ? base.version + 1 : base.version;
-  return { record: { ...base, outbox, version }, claimed };
+  return { landed, conflicts };
+}
+
+/** The checks' outcomes; those of a check that met a defect are missing, the defect kept. */
+async function checkAvailability(
+  deps: MonitorDeps,
+  targets: ReturnType<typeof resolveTargets>,
+): Promise<{ outcomes: readonly CheckOutcome[]; defects: readonly unknown[] }> {
+  try {
+    return { outcomes: await deps.availability.check(targets, deps.deadline), defects: [] };
+  } catch (error) {
+    if (!(error instanceof CheckDefectError)) throw error;
+    return { outcomes: error.outcomes, defects: error.defects };
+  }
 }
 
 function observedState(
   account: string,
-  outcome: Extract<CheckOutcome, { ok: true }>,
+  observation: Observation,
   observedAt: string,
-) {
+): ObservedState {
   return {
     account,
-    region: outcome.region,
-    modelId: outcome.modelId,
-    state: deriveGrantState(outcome),
-    raw: outcome.raw,
-    notFound: outcome.notFound,
+    region: observation.region,
+    modelId: observation.modelId,
+    state: deriveGrantState(observation),
+    raw: observation.raw,
+    notFound: observation.notFound,
     observedAt,
   };
 }

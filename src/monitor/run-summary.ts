@@ -37,6 +37,8 @@ export interface RunSummary {
   failures: FailureView[];
   /** Writes lost to an overlapping run, which then owns those transitions. */
   conflicts: number;
+  /** Events left in the outbox for the next run: their verification could not start in time. */
+  deferred: number;
   /** Stored items that could not be read and were left as they are. */
   skippedItems: SkippedItem[];
   pairs: PairView[];

@@ -10,7 +10,8 @@ import {
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import { describeError, EventBridgeDeliveryError, isProgrammingError } from '../errors.ts';
+import { isAwsOrNetworkError } from '../bedrock/network-errors.ts';
+import { describeError, EventBridgeDeliveryError } from '../errors.ts';
 import type { AnnouncedEvent } from '../events/announced-event.ts';
 import type { EventKind } from '../events/event-kinds.ts';
 
@@ -156,7 +157,8 @@ async function send(
   try {
     answer = await client.send(new PutEventsCommand({ Entries: batch.map(({ entry }) => entry) }));
   } catch (error) {
-    if (isProgrammingError(error)) throw error;
+    // Not from AWS, the SDK or the network: a bug of ours, never a failed delivery.
+    if (!isAwsOrNetworkError(error)) throw error;
     const name = error instanceof Error ? error.name : null;
     return failAll(
       (event) => `EventBridge did not accept ${about(event)}: ${describeError(error)}`,

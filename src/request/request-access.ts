@@ -200,6 +200,7 @@ async function readGrant(client: BedrockClient, modelId: string): Promise<GrantR
   } catch (error) {
     rethrowIfNoCredentials(error, COMMAND);
     const classified = classifyCheckError(error);
+    if (classified.type === 'defect') throw error;
     if (classified.type === 'not-found') {
       return { ok: true, state: 'NOT_OFFERED', raw: NOT_FOUND_RAW };
     }

@@ -4,7 +4,6 @@
  * section 3), and the default that follows the grant when no `invoke` timeline is in force.
  */
 
-import { ACCESS_CAUSES, type AccessCauseName } from '../verify/access-cause.ts';
 import { accessDenied, type SimulatedError, THROTTLING_MESSAGE } from './aws-errors.ts';
 import type { CatalogModel } from './catalog.ts';
 import type { GrantAnswer } from './grant-answers.ts';
@@ -42,13 +41,25 @@ const DEFAULT_MESSAGES: Record<ConverseErrorName, string> = {
 };
 
 /**
- * One preset per lasting cause the monitor tells apart (src/verify/access-cause.ts), so every
- * cause can be produced end to end; transient errors are scripted by their error name.
+ * The situations in which real Bedrock refuses an invocation for a lasting reason, each with
+ * the message it answers (presetError). Named here, in the simulator's own words: a stand-in
+ * that took its vocabulary from the classifier it tests would agree with its mistakes.
+ * Transient errors are scripted by their error name.
  */
-export type InvokePreset = Exclude<AccessCauseName, 'transient' | 'unknown'>;
-export const INVOKE_PRESETS = ACCESS_CAUSES.filter(
-  (cause): cause is InvokePreset => cause !== 'transient' && cause !== 'unknown',
-) as [InvokePreset, ...InvokePreset[]];
+export const INVOKE_PRESETS = [
+  'iam-policy',
+  'scp-deny',
+  'marketplace-permissions',
+  'subscription-processing',
+  'use-case-form',
+  'legacy-model',
+  'end-of-life',
+  'needs-inference-profile',
+  'invalid-model-id',
+  'account-not-allowed',
+  'model-access-denied',
+] as const;
+export type InvokePreset = (typeof INVOKE_PRESETS)[number];
 
 export function isInvokePreset(value: string): value is InvokePreset {
   return (INVOKE_PRESETS as readonly string[]).includes(value);

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   type PutCommandInput,
   QueryCommand,
@@ -8,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StateStoreError } from '../errors.ts';
-import type { PairRecord } from '../grants/pair-record.ts';
+import type { OutboxEntry, PairRecord } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import {
   accountPartitionKey,
@@ -24,19 +26,32 @@ import {
 } from './dynamodb-items.ts';
 import {
   describeInvalidRecord,
+  outboxEntrySchema,
   pairRecordSchema,
   transitionEventSchema,
 } from './pair-record-schema.ts';
-import type { HistoryQuery, LoadedState, StateStore } from './state-store.ts';
+import {
+  asInstant,
+  type HistoryQuery,
+  type LoadedState,
+  type PairWrite,
+  type StateStore,
+} from './state-store.ts';
 
 /** The DynamoDB actions this store calls; the Lambda's role needs exactly these on the table. */
 export const DYNAMODB_STATE_STORE_ACTIONS = [
   'dynamodb:Query',
+  'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
 ] as const;
 
-export type DynamoDbOperation = 'Query' | 'PutItem' | 'UpdateItem';
+export type DynamoDbOperation = 'Query' | 'GetItem' | 'PutItem' | 'UpdateItem';
+
+/** The attribute that tells one write from another (see #put). */
+const WRITE_TOKEN_ATTRIBUTE = 'writeToken';
+// Pairs written at once: a first run writes every pair, later runs only what changed.
+const WRITE_CONCURRENCY = 8;
 
 export interface DynamoDbStateStoreOptions {
   /** Built by the caller (handler, CLI, test); its endpoint comes from the SDK's own resolution. */
@@ -100,14 +115,42 @@ export class DynamoDbStateStore implements StateStore {
     return loaded;
   }
 
-  async put(next: PairRecord, expectedVersion: number): Promise<boolean> {
-    const parsed = pairRecordSchema.safeParse(next);
-    // Written as it is, an invalid record would be skipped by every later load, for good.
+  async write(writes: readonly PairWrite[]): Promise<boolean[]> {
+    // Every record is checked before any is sent: a batch is refused whole, not in part.
+    const items = writes.map(({ record }) => this.#validItem(record));
+    const applied = new Array<boolean>(writes.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < writes.length) {
+        const index = next++;
+        const { record, expectedVersion } = writes[index] as PairWrite;
+        applied[index] = await this.#put(
+          record,
+          items[index] as Record<string, unknown>,
+          expectedVersion,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, writes.length) }, worker));
+    return applied;
+  }
+
+  /** The item for `record`; an invalid record would be skipped by every later load, for good. */
+  #validItem(record: PairRecord): Record<string, unknown> {
+    const parsed = pairRecordSchema.safeParse(record);
     if (!parsed.success) {
       throw new StateStoreError(
-        `refusing to write an invalid record of ${describePair(next)} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
+        `refusing to write an invalid record of ${describePair(record)} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
       );
     }
+    return toStateItem(parsed.data);
+  }
+
+  async #put(
+    next: PairRecord,
+    item: Record<string, unknown>,
+    expectedVersion: number,
+  ): Promise<boolean> {
     const condition: Pick<
       PutCommandInput,
       'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
@@ -122,6 +165,9 @@ export class DynamoDbStateStore implements StateStore {
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':expected': expectedVersion },
           };
+    // Tells this write from any other: when the SDK retries a write whose answer was lost, the
+    // retry fails the condition its own first attempt changed, and the token shows it landed.
+    const writeToken = randomUUID();
     try {
       await this.#send(
         'PutItem',
@@ -130,8 +176,78 @@ export class DynamoDbStateStore implements StateStore {
           this.#client.send(
             new PutCommand({
               TableName: this.#tableName,
-              Item: toStateItem(parsed.data),
+              Item: { ...item, [WRITE_TOKEN_ATTRIBUTE]: writeToken },
               ...condition,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              ReturnConsumedCapacity: 'TOTAL',
+            }),
+          ),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.#storedWriteToken(next, error)) === writeToken;
+    }
+  }
+
+  /**
+   * The write token of the item that failed a write's condition: from the failure itself
+   * (DynamoDB returns the item when asked), or read again where the answer did not carry it.
+   */
+  async #storedWriteToken(pair: PairRecord, failure: unknown): Promise<unknown> {
+    const returned = (failure as { Item?: Record<string, { S?: string }> }).Item;
+    if (returned !== undefined) return returned[WRITE_TOKEN_ATTRIBUTE]?.S;
+    const output = await this.#send(
+      'GetItem',
+      `reading ${describePair(pair)} after a write failed its condition`,
+      () =>
+        this.#client.send(
+          new GetCommand({
+            TableName: this.#tableName,
+            Key: stateItemKey(pair),
+            ConsistentRead: true,
+            ProjectionExpression: '#token',
+            ExpressionAttributeNames: { '#token': WRITE_TOKEN_ATTRIBUTE },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+    );
+    return output.Item?.[WRITE_TOKEN_ATTRIBUTE];
+  }
+
+  async updateOutboxEntry(
+    pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>,
+    entry: OutboxEntry,
+  ): Promise<boolean> {
+    const parsed = outboxEntrySchema.safeParse(entry);
+    if (!parsed.success) {
+      throw new StateStoreError(
+        `refusing to write an invalid outbox entry ${entry.event.eventId} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
+      );
+    }
+    try {
+      await this.#send(
+        'UpdateItem',
+        `updating outbox entry ${entry.event.eventId} of ${describePair(pair)}`,
+        () =>
+          this.#client.send(
+            new UpdateCommand({
+              TableName: this.#tableName,
+              Key: stateItemKey(pair),
+              // The version bump makes any write based on the old entry lose its condition.
+              UpdateExpression: 'SET #outbox.#eventId = :entry ADD #version :one',
+              ConditionExpression: '#outbox.#eventId.#claimToken = :claimToken',
+              ExpressionAttributeNames: {
+                '#outbox': 'outbox',
+                '#eventId': entry.event.eventId,
+                '#claimToken': 'claimToken',
+                '#version': 'version',
+              },
+              ExpressionAttributeValues: {
+                ':entry': parsed.data,
+                ':claimToken': entry.claimToken ?? null,
+                ':one': 1,
+              },
               ReturnConsumedCapacity: 'TOTAL',
             }),
           ),
@@ -225,9 +341,6 @@ export class DynamoDbStateStore implements StateStore {
     return events;
   }
 
-  /** Nothing is buffered: every write is durable once it resolves. */
-  async flush(): Promise<void> {}
-
   /** Every item the query matches, one request per page. */
   async *#query(
     purpose: string,
@@ -297,10 +410,4 @@ function describeError(error: unknown): string {
 
 function describePair(pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>): string {
   return `${pair.modelId} in ${pair.region} of account ${pair.account}`;
-}
-
-/** `since` as the sort key spells instants (toISOString), so the key range compares alike. */
-function asInstant(since: string): string {
-  const time = Date.parse(since);
-  return Number.isNaN(time) ? since : new Date(time).toISOString();
 }

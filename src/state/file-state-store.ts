@@ -2,16 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StateFileError } from '../errors.ts';
-import { type PairRecord, pairKey } from '../grants/pair-record.ts';
+import { type OutboxEntry, type PairRecord, pairKey } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import {
   describeInvalidRecord,
   pairRecordSchema,
   transitionEventSchema,
 } from './pair-record-schema.ts';
-import type { HistoryQuery, LoadedState, StateStore } from './state-store.ts';
+import {
+  type HistoryQuery,
+  type LoadedState,
+  matchesHistoryQuery,
+  type PairWrite,
+  type StateStore,
+} from './state-store.ts';
 
 export const STATE_FILE_SCHEMA = 'bedrock-access-monitor/state-file/v1';
+
+/** The change of each state file under way in this process (FileStateStore#change). */
+const changesInFlight = new Map<string, Promise<void>>();
 
 interface StateFile {
   schema: typeof STATE_FILE_SCHEMA;
@@ -20,23 +29,15 @@ interface StateFile {
   history: unknown[];
 }
 
-interface Entry {
-  record: PairRecord;
-  /** The version the file held when this run read it; checked again before writing. */
-  versionOnDisk: number;
-}
-
 /**
- * The CLI's state: one JSON file, read once per run and replaced atomically (temporary file
- * and rename) by flush(). A file that is not ours, or not JSON, is refused and left as it is.
+ * The CLI's state: one JSON file. Every change re-reads the file, applies itself to what is on
+ * disk now, and replaces the file atomically (temporary file and rename), so it is durable when
+ * it resolves and a write based on a version another process has replaced since is refused,
+ * as in DynamoDB. A file that is not ours, or not JSON, is refused and left as it is.
  */
 export class FileStateStore implements StateStore {
   readonly #path: string;
   readonly #historyRetentionMs: number;
-  #file: StateFile | undefined;
-  #entries = new Map<string, Entry>();
-  #dirty = new Set<string>();
-  #newHistory: TransitionEvent[] = [];
 
   constructor(path: string, options: { historyRetentionDays?: number } = {}) {
     this.#path = path;
@@ -54,8 +55,6 @@ export class FileStateStore implements StateStore {
 
   async load(account: string | undefined): Promise<LoadedState> {
     const file = await this.#read();
-    this.#file = file;
-    this.#entries.clear();
     const loaded: LoadedState = { records: [], skipped: [] };
     file.pairs.forEach((item, index) => {
       const parsed = pairRecordSchema.safeParse(item);
@@ -66,93 +65,131 @@ export class FileStateStore implements StateStore {
         });
         return;
       }
-      const record = parsed.data;
-      this.#entries.set(storeKey(record), { record, versionOnDisk: record.version });
-      if (account === undefined || record.account === account) loaded.records.push(record);
+      if (account === undefined || parsed.data.account === account) {
+        loaded.records.push(parsed.data);
+      }
     });
     return loaded;
   }
 
-  async put(next: PairRecord, expectedVersion: number): Promise<boolean> {
-    const key = storeKey(next);
-    const current = this.#entries.get(key);
-    if ((current?.record.version ?? 0) !== expectedVersion) return false;
-    this.#entries.set(key, { record: next, versionOnDisk: current?.versionOnDisk ?? 0 });
-    this.#dirty.add(key);
-    return true;
+  async write(writes: readonly PairWrite[]): Promise<boolean[]> {
+    if (writes.length === 0) return [];
+    // Written as it is, an invalid record would be skipped by every later load, for good.
+    for (const { record } of writes) {
+      const parsed = pairRecordSchema.safeParse(record);
+      if (!parsed.success) {
+        throw new StateFileError(
+          `refusing to write an invalid record of ${record.modelId} in ${record.region} to ${this.#path}: ${describeInvalidRecord(parsed.error.issues)}`,
+        );
+      }
+    }
+    return this.#change((pairs) =>
+      writes.map(({ record, expectedVersion }) => {
+        const key = storeKey(record);
+        if ((pairs.get(key)?.version ?? 0) !== expectedVersion) return false;
+        pairs.set(key, record);
+        return true;
+      }),
+    );
+  }
+
+  async updateOutboxEntry(
+    pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>,
+    entry: OutboxEntry,
+  ): Promise<boolean> {
+    return this.#change((pairs) => {
+      const current = pairs.get(storeKey(pair));
+      const index =
+        current?.outbox.findIndex((item) => item.event.eventId === entry.event.eventId) ?? -1;
+      if (current === undefined || index < 0) return false;
+      const held = current.outbox[index]?.claimToken;
+      if (held === undefined || held !== entry.claimToken) return false;
+      const outbox = current.outbox.with(index, entry);
+      pairs.set(storeKey(pair), { ...current, outbox, version: current.version + 1 });
+      return true;
+    });
   }
 
   async appendHistory(event: TransitionEvent): Promise<void> {
-    if (!this.#newHistory.some((known) => known.eventId === event.eventId)) {
-      this.#newHistory.push(event);
-    }
+    await this.#change(() => undefined, [event]);
   }
 
   async removeFromOutbox(
     pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>,
     eventId: string,
   ): Promise<void> {
-    const key = storeKey(pair);
-    const entry = this.#entries.get(key);
-    if (entry === undefined || !entry.record.outbox.some((item) => item.event.eventId === eventId))
-      return;
-    const outbox = entry.record.outbox.filter((item) => item.event.eventId !== eventId);
-    const record = { ...entry.record, outbox, version: entry.record.version + 1 };
-    this.#entries.set(key, { ...entry, record });
-    this.#dirty.add(key);
+    await this.#change((pairs) => {
+      const current = pairs.get(storeKey(pair));
+      if (current === undefined || !current.outbox.some((item) => item.event.eventId === eventId))
+        return;
+      const outbox = current.outbox.filter((item) => item.event.eventId !== eventId);
+      pairs.set(storeKey(pair), { ...current, outbox, version: current.version + 1 });
+    });
   }
 
   async history(query: HistoryQuery): Promise<TransitionEvent[]> {
-    const file = this.#file ?? (await this.#read());
+    const file = await this.#read();
     return readableHistory(file.history)
-      .filter((event) => event.account === query.account)
-      .filter((event) => query.modelId === undefined || event.modelId === query.modelId)
-      .filter((event) => query.region === undefined || event.region === query.region)
-      .filter((event) => query.since === undefined || event.observedAt >= query.since)
+      .filter((event) => matchesHistoryQuery(event, query))
       .sort((a, b) => a.observedAt.localeCompare(b.observedAt));
   }
 
-  async flush(): Promise<void> {
-    if (this.#dirty.size === 0 && this.#newHistory.length === 0) return;
-    // Re-read: another process may have written the file since load(). Refuse rather than
-    // overwrite its work; nothing of this run has been published yet at the first flush.
+  /**
+   * Reads the file, lets `apply` change its readable pairs (keyed by storeKey), adds `events`
+   * to the history and writes the file back when anything changed. Items this version cannot
+   * read are written back untouched.
+   */
+  async #change<T>(
+    apply: (pairs: Map<string, PairRecord>) => T,
+    events: readonly TransitionEvent[] = [],
+  ): Promise<T> {
+    // One change of a file at a time in this process: two read-modify-writes that overlap
+    // would both read the same versions and the later rename would drop the earlier change.
+    const previous = changesInFlight.get(this.#path) ?? Promise.resolve();
+    const change = previous.then(() => this.#changeNow(apply, events));
+    const settled = change.then(
+      () => undefined,
+      () => undefined,
+    );
+    changesInFlight.set(this.#path, settled);
+    void settled.then(() => {
+      if (changesInFlight.get(this.#path) === settled) changesInFlight.delete(this.#path);
+    });
+    return change;
+  }
+
+  async #changeNow<T>(
+    apply: (pairs: Map<string, PairRecord>) => T,
+    events: readonly TransitionEvent[],
+  ): Promise<T> {
     const onDisk = await this.#read();
-    const diskVersions = new Map<string, number>();
+    const pairs = new Map<string, PairRecord>();
+    const unreadable: unknown[] = [];
     for (const item of onDisk.pairs) {
       const parsed = pairRecordSchema.safeParse(item);
-      if (parsed.success) diskVersions.set(storeKey(parsed.data), parsed.data.version);
+      if (parsed.success) pairs.set(storeKey(parsed.data), parsed.data);
+      else unreadable.push(item);
     }
-    for (const key of this.#dirty) {
-      const entry = this.#entries.get(key) as Entry;
-      if ((diskVersions.get(key) ?? 0) !== entry.versionOnDisk) {
-        throw new StateFileError(
-          `${this.#path} was changed by another run while this one was working; nothing of this run was saved. Run again.`,
-        );
-      }
-    }
-    const pairs = onDisk.pairs.filter((item) => {
-      const parsed = pairRecordSchema.safeParse(item);
-      return !parsed.success || !this.#dirty.has(storeKey(parsed.data));
-    });
-    for (const key of this.#dirty) pairs.push((this.#entries.get(key) as Entry).record);
-    const cutoff = new Date(Date.now() - this.#historyRetentionMs).toISOString();
+    const before = JSON.stringify([...pairs.values()]);
+    const result = apply(pairs);
     const knownIds = new Set(readableHistory(onDisk.history).map((event) => event.eventId));
+    const newEvents = events.filter((event) => !knownIds.has(event.eventId));
+    if (newEvents.length === 0 && JSON.stringify([...pairs.values()]) === before) return result;
+    const cutoff = new Date(Date.now() - this.#historyRetentionMs).toISOString();
     const history = [
       ...onDisk.history.filter((item) => {
         const parsed = transitionEventSchema.safeParse(item);
         return !parsed.success || parsed.data.observedAt >= cutoff;
       }),
-      ...this.#newHistory.filter((event) => !knownIds.has(event.eventId)),
+      ...newEvents,
     ];
-    const file: StateFile = { schema: STATE_FILE_SCHEMA, pairs, history };
+    const file: StateFile = {
+      schema: STATE_FILE_SCHEMA,
+      pairs: [...unreadable, ...pairs.values()],
+      history,
+    };
     await writeAtomically(this.#path, `${JSON.stringify(file, null, 2)}\n`);
-    this.#file = file;
-    for (const key of this.#dirty) {
-      const entry = this.#entries.get(key) as Entry;
-      this.#entries.set(key, { ...entry, versionOnDisk: entry.record.version });
-    }
-    this.#dirty.clear();
-    this.#newHistory = [];
+    return result;
   }
 
   async #read(): Promise<StateFile> {

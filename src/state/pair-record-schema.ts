@@ -49,6 +49,16 @@ export const transitionEventSchema = z.object({
   verification: z.optional(verificationResultSchema),
 });
 
+/**
+ * OutboxEntry (src/grants/pair-record.ts). Entries written before claims carried a token (and
+ * when each entry stored a `publish` flag, now decided at delivery) are still read.
+ */
+export const outboxEntrySchema = z.object({
+  event: transitionEventSchema,
+  claimedAt: z.iso.datetime(),
+  claimToken: z.optional(nonEmptyString),
+});
+
 export const pairRecordSchema = z.object({
   account: nonEmptyString,
   region: nonEmptyString,
@@ -58,12 +68,15 @@ export const pairRecordSchema = z.object({
   raw: rawAvailabilitySchema,
   notFound: nullableString,
   pendingRevocation: z.nullable(
-    z.object({ count: positiveInt, state: grantState, firstObservedAt: z.iso.datetime() }),
+    z.object({
+      count: positiveInt,
+      state: grantState,
+      firstObservedAt: z.iso.datetime(),
+      lastObservedAt: z.optional(z.iso.datetime()),
+    }),
   ),
   version: positiveInt,
-  outbox: z.array(
-    z.object({ event: transitionEventSchema, publish: z.boolean(), claimedAt: z.iso.datetime() }),
-  ),
+  outbox: z.array(outboxEntrySchema),
 });
 
 /** Why a stored item is not a usable pair record, in one line. */

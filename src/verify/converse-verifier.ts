@@ -1,4 +1,5 @@
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { isAwsOrNetworkError } from '../bedrock/network-errors.ts';
 import type { RuntimeClientForRegion } from '../bedrock/runtime-clients.ts';
 import { errorNameAndMessage } from '../errors.ts';
 import type { VerificationResult } from '../grants/types.ts';
@@ -12,6 +13,7 @@ export interface VerificationTarget {
 
 /** Confirms with a real call that a model can be invoked. */
 export interface Verifier {
+  /** Resolves with the call's result; rejects only for a defect of this program. */
   verify(target: VerificationTarget, deadline: number): Promise<VerificationResult>;
 }
 
@@ -31,10 +33,13 @@ export function createConverseVerifier(clientForRegion: RuntimeClientForRegion):
             messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
             inferenceConfig: { maxTokens: 1 },
           }),
-          { abortSignal: AbortSignal.timeout(Math.max(deadline - Date.now(), 1)) },
+          // Whole milliseconds: AbortSignal.timeout throws a RangeError for anything else.
+          { abortSignal: AbortSignal.timeout(Math.max(Math.floor(deadline - Date.now()), 1)) },
         );
         return { ok: true, via, latencyMs: Math.round(performance.now() - startedAt) };
       } catch (error) {
+        // A defect of this program is thrown: it says nothing about access.
+        if (!isAwsOrNetworkError(error)) throw error;
         const { cause, category, lasting, explanation, nextStep } = classifyAccessError(error);
         const { name, message } = errorNameAndMessage(error);
         return {

@@ -224,7 +224,8 @@ describe('the catalog source', () => {
   it.each([
     ['TypeError', new TypeError("Cannot read properties of undefined (reading 'x')")],
     ['RangeError', new RangeError('Invalid array length')],
-  ])('rethrows a %s of its own instead of calling it a failed listing', async (_name, error) => {
+    ['Error that no AWS call raised', new Error('unexpected state')],
+  ])('rethrows a %s instead of calling it a failed listing', async (_name, error) => {
     const fake = fakeClients(() => ({ delayMs: 0, error }));
     const source = createBedrockCatalogSource({
       clientForRegion: fake.clientForRegion,

@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { METRIC, summaryLogFields } from '../../src/lambda/run-telemetry.ts';
@@ -21,6 +22,7 @@ import {
   STATE_TABLE_KEY_SCHEMA,
   STATE_TABLE_TTL_ATTRIBUTE,
 } from '../../src/state/dynamodb-table.ts';
+import { runtimeRemainingMs } from '../support/lambda-context.ts';
 import { LambdaTestBed } from '../support/lambda-test-bed.ts';
 import { CFN_SCHEMA_DIR, CfnSchemaValidator } from './support/cfn-schema-validator.ts';
 import {
@@ -855,7 +857,8 @@ describe('the Lambda package', () => {
     STATE_TABLE_NAME: 'bedrock-access-monitor-dev-state',
     ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bedrock-access-monitor-dev-alerts',
   };
-  const CONTEXT = `{ invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => 60000 }`;
+  // As the runtime hands it: counting down from a deadline, 1 to 40 ms into a 120 s timeout.
+  const CONTEXT = `(() => { const deadline = Date.now() + ${runtimeRemainingMs()}; return { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => deadline - Date.now() }; })()`;
 
   /**
    * A cold start of the packaged function: a fresh node process imports the unzipped handler
@@ -1025,6 +1028,48 @@ grants:
       await bed.close();
     }
   });
+  it('checks every pair under 200 contexts whose remaining time is drawn at random', async () => {
+    const models = [
+      'amazon.titan-text-express-v1',
+      'amazon.nova-pro-v1:0',
+      'meta.llama3-8b-instruct-v1:0',
+    ];
+    const bed = await LambdaTestBed.start(
+      `account: "123456789012"\ncatalog: [${models.map((id) => `{ id: ${id} }`).join(', ')}]\n`,
+      `regions: [us-east-1, us-west-2, eu-west-1]\nmodels:\n${models.map((id) => `  - id: ${id}\n`).join('')}`,
+    );
+    // Half as the runtime hands them (1 to 40 ms into a 120 s timeout), half anywhere from
+    // 10 s to the 15-minute maximum: whole milliseconds, round only by chance.
+    const draws = fc.sample(
+      fc.oneof(
+        fc.integer({ min: 1, max: 40 }).map((late) => 120_000 - late),
+        fc.integer({ min: 10_000, max: 900_000 }),
+      ),
+      200,
+    );
+    try {
+      const script = `
+        const results = [];
+        for (const remaining of ${JSON.stringify(draws)}) {
+          const deadline = Date.now() + remaining;
+          const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', getRemainingTimeInMillis: () => deadline - Date.now() };
+          const summary = await handler({}, context);
+          results.push({ remaining, checks: summary.checks, unknown: summary.states.UNKNOWN, failures: summary.failures.map((f) => f.kind) });
+        }
+        console.log(JSON.stringify(results));`;
+      const results = JSON.parse(
+        await coldStart(script, {
+          ...process.env,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        }),
+      ) as Array<{ remaining: number; checks: number; unknown: number; failures: string[] }>;
+
+      expect(results).toHaveLength(200);
+      expect(results.filter((run) => run.checks !== 9 || run.unknown !== 0)).toEqual([]);
+    } finally {
+      await bed.close();
+    }
+  }, 120_000);
 });
 
 /** The modules an import of `entry` evaluates: it and the chunks its static imports reach. */
@@ -1133,6 +1178,7 @@ function summaryWithOneFailure(): RunSummary {
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 1200,
     checks: 3,
+    deferred: 0,
     states: {
       ENABLED: 2,
       IN_PROGRESS: 0,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FUNCTION_ARN, LambdaTestBed } from '../support/lambda-test-bed.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
+import { LambdaTestBed } from '../support/lambda-test-bed.ts';
 
 const CLAUDE = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 
@@ -21,11 +22,9 @@ describe('handlers/monitor.ts, with the real Powertools logger and metrics', () 
       return true;
     });
     const { handler } = await import('../../handlers/monitor.ts');
-    const context = { invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 60_000 };
-
-    await handler({}, context);
+    await handler({}, lambdaContext());
     bed.simulator.setTick(1);
-    const summary = await handler({}, context);
+    const summary = await handler({}, lambdaContext());
 
     const lines = written
       .join('')

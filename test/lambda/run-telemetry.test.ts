@@ -24,6 +24,7 @@ function quietRun(change: Partial<RunSummary> = {}): RunSummary {
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 900,
     checks: 9,
+    deferred: 0,
     states: {
       ENABLED: 9,
       IN_PROGRESS: 0,

@@ -134,4 +134,33 @@ describe('verification calls from the Lambda', () => {
     expect(afterTransitions).toBeGreaterThanOrEqual(3);
     expect(converseCalls()).toBe(afterTransitions);
   });
+
+  it('makes one billed call and one publish when five runs overlap at the ready transition', async () => {
+    bed = await LambdaTestBed.start(
+      `account: "123456789012"
+catalog: [{ id: ${NOVA} }]
+grants:
+  - region: us-east-1
+    model: ${NOVA}
+    timeline: [{ at: 0, state: IN_PROGRESS }, { at: 1, state: ENABLED }]
+    invoke: [{ at: 0, result: ok }]
+`,
+      `regions: [us-east-1]\nmodels:\n  - id: ${NOVA}\n    verify: true\n`,
+    );
+    const testBed = bed;
+    await testBed.invoke(testBed.newContainer());
+    testBed.nextRun(1);
+
+    // Five containers run the same schedule tick at once (a duplicate delivery, a retry).
+    const summaries = await Promise.all(
+      Array.from({ length: 5 }, () => testBed.invoke(testBed.newContainer())),
+    );
+
+    const converse = testBed.simulator.stats().regions['us-east-1']?.Converse?.requests ?? 0;
+    expect(converse).toBe(1);
+    expect(testBed.sns.published.map((p) => p.subject)).toEqual([
+      `Bedrock access ready: ${NOVA} in us-east-1`,
+    ]);
+    expect(summaries.flatMap((s) => s.transitions.map((t) => t.kind))).toEqual(['ready']);
+  });
 });

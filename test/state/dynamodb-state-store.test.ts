@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -10,25 +9,24 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchedConfig } from '../../src/config/watched-config.ts';
 import { StateStoreError } from '../../src/errors.ts';
-import type { OutboxEntry } from '../../src/grants/pair-record.ts';
-import {
-  type GrantState,
-  TRANSITION_EVENT_SCHEMA,
-  type TransitionEvent,
-} from '../../src/grants/types.ts';
+import type { GrantState, TransitionEvent } from '../../src/grants/types.ts';
 import { type MonitorDeps, runCheck } from '../../src/monitor/run-check.ts';
 import {
-  type DynamoDbOperation,
   DynamoDbStateStore,
   type DynamoDbStateStoreOptions,
 } from '../../src/state/dynamodb-state-store.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from '../support/dynalite.ts';
-import { ENABLED_RAW, RAW_FOR, record } from '../support/fixtures.ts';
+import { RAW_FOR, record } from '../support/fixtures.ts';
 import { RecordingNotifier } from '../support/recording-notifier.ts';
 import { ScriptedAvailability } from '../support/scripted-availability.ts';
+import { entry, event } from './event-fixtures.ts';
+
+// What only the DynamoDB store has: its items, pages, TTL and errors. What every store does is
+// held by the contract: state-store-contract.test.ts.
 
 const TITAN = 'amazon.titan-text-express-v1';
 const CLAUDE = 'anthropic.claude-3-sonnet-20240229-v1:0';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let db: RunningDynalite;
 let baseClient: DynamoDBClient;
@@ -45,14 +43,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   baseClient.destroy();
-  restoreEndpoint();
-  await db.close();
-});
-
-function restoreEndpoint() {
   if (endpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
   else process.env.AWS_ENDPOINT_URL_DYNAMODB = endpointBefore;
-}
+  await db.close();
+});
 
 // Every test works in its own account, that is its own partition of the one table.
 let accounts = 0;
@@ -63,27 +57,6 @@ function freshAccount(): string {
 
 function newStore(options: Partial<DynamoDbStateStoreOptions> = {}): DynamoDbStateStore {
   return new DynamoDbStateStore({ client: documentClient, tableName: db.tableName, ...options });
-}
-
-function transition(change: Partial<TransitionEvent> = {}): TransitionEvent {
-  return {
-    schema: TRANSITION_EVENT_SCHEMA,
-    eventId: randomUUID(),
-    kind: 'ready',
-    account: '210000000000',
-    modelId: TITAN,
-    region: 'us-east-1',
-    from: 'IN_PROGRESS',
-    to: 'ENABLED',
-    observedAt: '2026-11-24T10:05:00.000Z',
-    previousSince: '2026-11-24T09:00:00.000Z',
-    raw: ENABLED_RAW,
-    ...change,
-  };
-}
-
-function outboxEntry(event: TransitionEvent, publish = true): OutboxEntry {
-  return { event, publish, claimedAt: event.observedAt };
 }
 
 async function rawItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
@@ -113,185 +86,71 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('DynamoDbStateStore', () => {
-  it('loads back what it stored, outbox included, as a map keyed by eventId', async () => {
+describe('DynamoDbStateStore items', () => {
+  it('stores one item per pair: the outbox a map keyed by eventId, a write token, no TTL', async () => {
     const account = freshAccount();
-    const first = transition({ account, region: 'us-west-2', modelId: CLAUDE, kind: 'requested' });
-    const second = transition({
-      account,
-      region: 'us-west-2',
-      modelId: CLAUDE,
-      observedAt: '2026-11-24T10:10:00.000Z',
-    });
-    const enabled = record({ account });
+    const first = entry(event({ account, region: 'us-west-2', modelId: CLAUDE }), 'run-a');
+    const second = entry(
+      event({
+        account,
+        region: 'us-west-2',
+        modelId: CLAUDE,
+        observedAt: '2026-11-24T10:10:00.000Z',
+      }),
+      'run-b',
+    );
     const pending = record({
       account,
       region: 'us-west-2',
       modelId: CLAUDE,
-      state: 'ENABLED',
-      since: '2026-11-24T10:10:00.000Z',
-      pendingRevocation: {
-        count: 1,
-        state: 'NOT_ENABLED',
-        firstObservedAt: '2026-11-24T10:15:00.000Z',
-      },
       version: 3,
-      outbox: [outboxEntry(first, false), outboxEntry(second)],
-    });
-    const notOffered = record({
-      account,
-      region: 'eu-west-3',
-      state: 'NOT_OFFERED',
-      raw: {
-        agreement: null,
-        agreementError: null,
-        authorization: null,
-        entitlement: null,
-        region: null,
-      },
-      notFound: 'The model amazon.titan-text-express-v1 does not exist',
+      outbox: [first, second],
     });
     const store = newStore();
 
-    for (const item of [enabled, pending, notOffered]) expect(await store.put(item, 0)).toBe(true);
-    await store.put(record({ account: freshAccount() }), 0);
-    const loaded = await newStore().load(account);
-
-    expect(loaded.skipped).toEqual([]);
-    expect(loaded.records).toEqual([notOffered, enabled, pending]);
+    await store.write([{ record: pending, expectedVersion: 0 }]);
     const stored = await rawItem(`ACCOUNT#${account}`, `STATE#us-west-2#${CLAUDE}`);
+    await store.write([{ record: { ...pending, version: 4 }, expectedVersion: 3 }]);
+    const rewritten = await rawItem(`ACCOUNT#${account}`, `STATE#us-west-2#${CLAUDE}`);
+
     expect(stored).toMatchObject({ itemType: 'state', itemVersion: 1, version: 3 });
     expect(stored?.outbox).toEqual({
-      [first.eventId]: outboxEntry(first, false),
-      [second.eventId]: outboxEntry(second),
+      [first.event.eventId]: first,
+      [second.event.eventId]: second,
     });
     expect(stored).not.toHaveProperty('expiresAt');
+    expect(stored?.writeToken).toMatch(UUID);
+    expect(rewritten?.writeToken).toMatch(UUID);
+    expect(rewritten?.writeToken).not.toBe(stored?.writeToken);
   });
 
-  it('refuses a write over a stale version, and a first write of a pair already stored', async () => {
+  it('stores each transition under its instant and eventId, with a TTL from historyTtlDays', async () => {
     const account = freshAccount();
-    const store = newStore();
-    expect(await store.put(record({ account }), 0)).toBe(true);
+    const early = event({ account, observedAt: '2026-11-24T10:00:00.000Z' });
+    const late = event({ account, observedAt: '2026-11-25T08:00:00.000Z' });
 
-    const firstAgain = await store.put(record({ account, state: 'NOT_ENABLED' }), 0);
-    const update = await store.put(record({ account, version: 2, state: 'IN_PROGRESS' }), 1);
-    const stale = await store.put(record({ account, version: 2, state: 'FAILED' }), 1);
+    await newStore().appendHistory(late);
+    await newStore({ historyTtlDays: 7 }).appendHistory(early);
 
-    expect([firstAgain, update, stale]).toEqual([false, true, false]);
-    expect((await store.load(account)).records).toEqual([
-      record({ account, version: 2, state: 'IN_PROGRESS' }),
-    ]);
-  });
-
-  it('lets exactly one of five concurrent writes with the same expected version win', async () => {
-    const account = freshAccount();
-    const store = newStore();
-    const states: GrantState[] = ['ENABLED', 'NOT_ENABLED', 'IN_PROGRESS', 'FAILED', 'NOT_OFFERED'];
-
-    const creations = await Promise.all(
-      states.map((state) => store.put(record({ account, state }), 0)),
-    );
-    const created = states[creations.indexOf(true)];
-    const updates = await Promise.all(
-      states.map((state) => store.put(record({ account, state, version: 2 }), 1)),
-    );
-    const updated = states[updates.indexOf(true)];
-
-    expect(creations.filter(Boolean)).toHaveLength(1);
-    expect(created).toBeDefined();
-    expect(updates.filter(Boolean)).toHaveLength(1);
-    expect((await store.load(account)).records).toEqual([
-      record({ account, state: updated, version: 2 }),
-    ]);
-  });
-
-  it('removes a delivered event from the outbox, bumps the version, and makes a stale write lose', async () => {
-    const account = freshAccount();
-    const store = newStore();
-    const delivered = transition({ account });
-    const owed = transition({ account, kind: 'changed', observedAt: '2026-11-24T10:20:00.000Z' });
-    const claimed = record({
-      account,
-      version: 4,
-      outbox: [outboxEntry(delivered), outboxEntry(owed)],
-    });
-    await store.put(claimed, 0);
-
-    await store.removeFromOutbox(claimed, delivered.eventId);
-    await store.removeFromOutbox(claimed, delivered.eventId);
-    await store.removeFromOutbox({ ...claimed, region: 'ap-south-1' }, delivered.eventId);
-    const staleWrite = await store.put({ ...claimed, version: 5, state: 'NOT_ENABLED' }, 4);
-
-    expect(staleWrite).toBe(false);
-    expect((await store.load(account)).records).toEqual([
-      { ...claimed, version: 5, outbox: [outboxEntry(owed)] },
-    ]);
-    expect(
-      await rawItem(`ACCOUNT#${account}`, 'STATE#ap-south-1#amazon.titan-text-express-v1'),
-    ).toBe(undefined);
-  });
-
-  it('records each transition once, with a TTL, and reads it back oldest first, filtered', async () => {
-    const account = freshAccount();
-    const store = newStore();
-    const titanEast = transition({ account, observedAt: '2026-11-24T10:00:00.000Z' });
-    const claudeWest = transition({
-      account,
-      modelId: CLAUDE,
-      region: 'us-west-2',
-      kind: 'failed',
-      to: 'FAILED',
-      raw: RAW_FOR.FAILED,
-      observedAt: '2026-11-24T10:05:00.000Z',
-    });
-    const titanWest = transition({
-      account,
-      region: 'us-west-2',
-      kind: 'revoked',
-      from: 'ENABLED',
-      to: 'NOT_ENABLED',
-      observedAt: '2026-11-25T08:00:00.000Z',
-    });
-
-    for (const event of [titanWest, titanEast, claudeWest, titanEast, titanWest]) {
-      await store.appendHistory(event);
-    }
-    await store.appendHistory(transition({ account: freshAccount() }));
-
-    expect(await store.history({ account })).toEqual([titanEast, claudeWest, titanWest]);
-    expect(await store.history({ account, modelId: TITAN })).toEqual([titanEast, titanWest]);
-    expect(await store.history({ account, region: 'us-west-2' })).toEqual([claudeWest, titanWest]);
-    expect(await store.history({ account, since: '2026-11-24T10:05:00Z' })).toEqual([
-      claudeWest,
-      titanWest,
-    ]);
-    expect(
-      await store.history({ account, modelId: TITAN, region: 'us-west-2', since: '2026-11-24' }),
-    ).toEqual([titanWest]);
     const items = await rawItems(`ACCOUNT#${account}`, 'HISTORY#');
     expect(items.map((item) => item.sk)).toEqual([
-      `HISTORY#2026-11-24T10:00:00.000Z#${titanEast.eventId}`,
-      `HISTORY#2026-11-24T10:05:00.000Z#${claudeWest.eventId}`,
-      `HISTORY#2026-11-25T08:00:00.000Z#${titanWest.eventId}`,
+      `HISTORY#2026-11-24T10:00:00.000Z#${early.eventId}`,
+      `HISTORY#2026-11-25T08:00:00.000Z#${late.eventId}`,
     ]);
     expect(items[0]).toMatchObject({
       itemType: 'history',
       itemVersion: 1,
-      expiresAt: Date.parse('2026-11-24T10:00:00.000Z') / 1000 + 90 * 86_400,
+      expiresAt: Date.parse(early.observedAt) / 1000 + 7 * 86_400,
     });
+    expect(items[1]?.expiresAt).toBe(Date.parse(late.observedAt) / 1000 + 90 * 86_400);
   });
 
-  it('sets the history TTL from historyTtlDays', async () => {
-    const account = freshAccount();
-    const event = transition({ account });
-
-    await newStore({ historyTtlDays: 7 }).appendHistory(event);
-
-    const item = await rawItem(
-      `ACCOUNT#${account}`,
-      `HISTORY#${event.observedAt}#${event.eventId}`,
-    );
-    expect(item?.expiresAt).toBe(Date.parse(event.observedAt) / 1000 + 7 * 86_400);
+  it('refuses a history TTL that is not a whole number of days', () => {
+    for (const historyTtlDays of [0, 1.5, -3]) {
+      expect(() => newStore({ historyTtlDays })).toThrow(
+        new RangeError(`historyTtlDays must be a whole number of days >= 1, got ${historyTtlDays}`),
+      );
+    }
   });
 
   it('reads more than 1 MB of state in several pages and returns every record', async () => {
@@ -306,8 +165,8 @@ describe('DynamoDbStateStore', () => {
     const records = Array.from({ length: 60 }, (_, index) => {
       const modelId = `amazon.test-model-${String(index).padStart(2, '0')}-v1`;
       const outbox = Array.from({ length: 4 }, (__, n) =>
-        outboxEntry(
-          transition({
+        entry(
+          event({
             account,
             modelId,
             kind: 'failed',
@@ -315,16 +174,16 @@ describe('DynamoDbStateStore', () => {
             raw: { ...RAW_FOR.FAILED, agreementError: `${n}`.repeat(5_000) },
             observedAt: `2026-11-24T10:0${n}:00.000Z`,
           }),
+          'run-a',
         ),
       );
       return record({ account, modelId, state: 'FAILED', outbox });
     });
-    for (const item of records) await store.put(item, 0);
+    await store.write(records.map((item) => ({ record: item, expectedVersion: 0 })));
     const requestsBefore = db.requests.length;
 
     const loaded = await store.load(account);
 
-    expect(loaded.records).toHaveLength(60);
     expect(loaded.records).toEqual(records);
     expect(db.requests.slice(requestsBefore)).toEqual(['Query', 'Query']);
     expect(queries).toHaveLength(2);
@@ -338,10 +197,10 @@ describe('DynamoDbStateStore', () => {
       record({ account, modelId: `amazon.model-${letter}-v1` }),
     );
     const events = [1, 2, 3].map((n) =>
-      transition({ account, observedAt: `2026-11-24T10:0${n}:00.000Z` }),
+      event({ account, observedAt: `2026-11-24T10:0${n}:00.000Z` }),
     );
-    for (const item of records) await store.put(item, 0);
-    for (const event of events) await store.appendHistory(event);
+    await store.write(records.map((item) => ({ record: item, expectedVersion: 0 })));
+    for (const appended of events) await store.appendHistory(appended);
     const requestsBefore = db.requests.length;
 
     const loaded = await store.load(account);
@@ -352,6 +211,23 @@ describe('DynamoDbStateStore', () => {
     expect(db.requests.slice(requestsBefore).filter((op) => op === 'Query').length).toBe(3 + 2);
   });
 
+  it('reads the history from a `since` written without milliseconds or time', async () => {
+    const account = freshAccount();
+    const events = [
+      '2026-11-24T10:00:00.000Z',
+      '2026-11-24T10:05:00.000Z',
+      '2026-11-25T08:00:00.000Z',
+    ].map((observedAt) => event({ account, observedAt }));
+    for (const appended of events) await newStore().appendHistory(appended);
+
+    expect(await newStore().history({ account, since: '2026-11-24T10:05:00Z' })).toEqual(
+      events.slice(1),
+    );
+    expect(await newStore().history({ account, since: '2026-11-25' })).toEqual(events.slice(2));
+  });
+});
+
+describe('DynamoDbStateStore and items it cannot read', () => {
   it('skips items of another shape, says why, and leaves them as they are', async () => {
     const account = freshAccount();
     const pk = `ACCOUNT#${account}`;
@@ -392,10 +268,10 @@ describe('DynamoDbStateStore', () => {
     }
     const readable = record({ account, region: 'ap-south-1' });
     const store = newStore();
-    await store.put(readable, 0);
+    await store.write([{ record: readable, expectedVersion: 0 }]);
 
     const loaded = await store.load(account);
-    const overwrite = await store.put(record({ account }), 0);
+    const overwrite = await store.write([{ record: record({ account }), expectedVersion: 0 }]);
 
     expect(loaded.records).toEqual([readable]);
     expect(loaded.skipped).toEqual([
@@ -416,20 +292,100 @@ describe('DynamoDbStateStore', () => {
         reason: expect.stringMatching(/itemVersion 2 was written by a newer version/),
       },
     ]);
-    expect(overwrite).toBe(false);
+    expect(overwrite).toEqual([false]);
     expect(await rawItem(pk, legacy.sk)).toEqual(legacy);
     expect(await store.history({ account })).toEqual([]);
   });
 
-  it('refuses to write a record it could not read back', async () => {
+  it('reads a state item of the previous shape: publish flags, no claim tokens, no lastObservedAt', async () => {
     const account = freshAccount();
-    const invalid = record({ account, state: 'Enabled' as GrantState });
+    const delivered = event({ account });
+    const owed = event({ account, kind: 'requested', observedAt: '2026-11-24T10:10:00.000Z' });
+    const pendingRevocation = {
+      count: 1,
+      state: 'NOT_ENABLED' as GrantState,
+      firstObservedAt: '2026-11-24T10:00:00.000Z',
+    };
+    const previousShape = {
+      ...record({ account, version: 5, pendingRevocation }),
+      pk: `ACCOUNT#${account}`,
+      sk: `STATE#us-east-1#${TITAN}`,
+      itemType: 'state',
+      itemVersion: 1,
+      outbox: {
+        [delivered.eventId]: { event: delivered, publish: true, claimedAt: delivered.observedAt },
+        [owed.eventId]: { event: owed, publish: false, claimedAt: owed.observedAt },
+      },
+    };
+    await documentClient.send(new PutCommand({ TableName: db.tableName, Item: previousShape }));
+    const store = newStore();
 
-    await expect(newStore().put(invalid, 0)).rejects.toThrow(StateStoreError);
-    expect(await rawItems(`ACCOUNT#${account}`, 'STATE#')).toEqual([]);
+    const loaded = await store.load(account);
+    await store.removeFromOutbox(previousShape, delivered.eventId);
+    const rewritten = await store.write([
+      { record: record({ account, version: 7, state: 'NOT_ENABLED' }), expectedVersion: 6 },
+    ]);
+
+    expect(loaded).toStrictEqual({
+      records: [
+        record({
+          account,
+          version: 5,
+          pendingRevocation,
+          outbox: [
+            { event: delivered, claimedAt: delivered.observedAt },
+            { event: owed, claimedAt: owed.observedAt },
+          ],
+        }),
+      ],
+      skipped: [],
+    });
+    expect(rewritten).toEqual([true]);
   });
 
-  it('reads the state with strongly consistent reads, which dynalite cannot show by itself', async () => {
+  it('refuses to write a record, an outbox entry or an event it could not read back', async () => {
+    const account = freshAccount();
+    const store = newStore();
+    const stored = record({ account, outbox: [entry(event({ account }), 'run-a')] });
+    await store.write([{ record: stored, expectedVersion: 0 }]);
+    const [owed] = stored.outbox;
+    if (owed === undefined) throw new Error('the record owes nothing');
+
+    const writes = await Promise.allSettled([
+      store.write([
+        { record: record({ account, state: 'Enabled' as GrantState }), expectedVersion: 1 },
+      ]),
+      store.updateOutboxEntry(stored, { ...owed, claimedAt: 'yesterday' }),
+      store.appendHistory({ ...owed.event, kind: 'granted' as TransitionEvent['kind'] }),
+    ]);
+
+    expect(writes.map((settled) => settled.status === 'rejected' && settled.reason)).toEqual([
+      expect.any(StateStoreError),
+      expect.any(StateStoreError),
+      expect.any(StateStoreError),
+    ]);
+    expect(
+      writes.map((settled) => settled.status === 'rejected' && settled.reason.message),
+    ).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^refusing to write an invalid record of ${TITAN} in us-east-1 of account ${account} to DynamoDB table "${db.tableName}": state: Invalid option`,
+        ),
+      ),
+      `refusing to write an invalid outbox entry ${owed.event.eventId} to DynamoDB table "${db.tableName}": claimedAt: Invalid ISO datetime`,
+      expect.stringMatching(
+        new RegExp(
+          `^refusing to write an invalid transition event ${owed.event.eventId} to DynamoDB table "${db.tableName}": kind: Invalid option`,
+        ),
+      ),
+    ]);
+    expect((await store.load(account)).records).toEqual([stored]);
+    expect(await store.history({ account })).toEqual([]);
+  });
+});
+
+describe('DynamoDbStateStore requests', () => {
+  it('reads the state, and the item a write lost to, with strongly consistent reads', async () => {
     const inputs: Array<Record<string, unknown>> = [];
     const watched = new DynamoDBClient({ region: 'us-east-1', credentials: TEST_CREDENTIALS });
     watched.middlewareStack.add(
@@ -439,10 +395,14 @@ describe('DynamoDbStateStore', () => {
       },
       { step: 'initialize' },
     );
+    const account = freshAccount();
+    await newStore().write([{ record: record({ account }), expectedVersion: 0 }]);
     try {
-      await new DynamoDbStateStore({ client: watched, tableName: db.tableName }).load(
-        freshAccount(),
-      );
+      const store = new DynamoDbStateStore({ client: watched, tableName: db.tableName });
+      await store.load(account);
+      expect(await store.write([{ record: record({ account }), expectedVersion: 0 }])).toEqual([
+        false,
+      ]);
     } finally {
       watched.destroy();
     }
@@ -453,21 +413,33 @@ describe('DynamoDbStateStore', () => {
         ConsistentRead: true,
         ReturnConsumedCapacity: 'TOTAL',
       }),
+      expect.objectContaining({
+        command: 'PutItemCommand',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+      expect.objectContaining({ command: 'GetItemCommand', ConsistentRead: true }),
     ]);
   });
 
   it('rejects with a StateStoreError naming the table when the table does not exist', async () => {
     const store = newStore({ tableName: 'no-such-table' });
 
-    const load = store.load(freshAccount());
-    const put = store.put(record(), 0);
+    const [load, write] = await Promise.allSettled([
+      store.load(freshAccount()),
+      store.write([{ record: record(), expectedVersion: 0 }]),
+    ]);
 
-    await expect(load).rejects.toBeInstanceOf(StateStoreError);
-    await expect(load).rejects.toThrow(
-      /^DynamoDB table "no-such-table": Query failed while reading the state of account \d+: ResourceNotFoundException/,
+    expect(load.status === 'rejected' && load.reason).toBeInstanceOf(StateStoreError);
+    expect(load.status === 'rejected' && String(load.reason.message)).toMatch(
+      /^DynamoDB table "no-such-table": Query failed while reading the state of account \d+: ResourceNotFoundException.*\(does the table exist in this account and region\?\)$/,
     );
-    await expect(put).rejects.toThrow(/^DynamoDB table "no-such-table": PutItem failed/);
-    await expect(put).rejects.toHaveProperty('cause.name', 'ResourceNotFoundException');
+    expect(write.status === 'rejected' && String(write.reason.message)).toMatch(
+      /^DynamoDB table "no-such-table": PutItem failed while writing amazon\.titan-text-express-v1 in us-east-1 of account \d+ over version 0: /,
+    );
+    expect(write.status === 'rejected' && write.reason.cause.name).toBe(
+      'ResourceNotFoundException',
+    );
   });
 
   it('rejects with a StateStoreError naming the table when DynamoDB cannot be reached', async () => {
@@ -476,18 +448,22 @@ describe('DynamoDbStateStore', () => {
     try {
       const store = new DynamoDbStateStore({ client: unreachable, tableName: 'state-table' });
 
-      // Both settle before any assertion, so neither rejection is ever left unhandled.
-      const [load, put] = await Promise.allSettled([
+      // All settle before any assertion, so no rejection is ever left unhandled.
+      const [load, write, remove] = await Promise.allSettled([
         store.load(freshAccount()),
-        store.put(record(), 3),
+        store.write([{ record: record(), expectedVersion: 3 }]),
+        store.removeFromOutbox(record(), 'e1'),
       ]);
 
       expect(load.status === 'rejected' && load.reason).toBeInstanceOf(StateStoreError);
       expect(load.status === 'rejected' && String(load.reason.message)).toMatch(
         /^DynamoDB table "state-table": Query failed .*ECONNREFUSED/,
       );
-      expect(put.status === 'rejected' && String(put.reason.message)).toMatch(
+      expect(write.status === 'rejected' && String(write.reason.message)).toMatch(
         /^DynamoDB table "state-table": PutItem failed .*ECONNREFUSED/,
+      );
+      expect(remove.status === 'rejected' && String(remove.reason.message)).toMatch(
+        /^DynamoDB table "state-table": UpdateItem failed while removing delivered event e1 from the outbox of .*ECONNREFUSED/,
       );
     } finally {
       unreachable.destroy();
@@ -496,127 +472,47 @@ describe('DynamoDbStateStore', () => {
   });
 });
 
-const CONFIG: WatchedConfig = {
-  regions: ['us-east-1', 'us-west-2'],
-  models: [{ id: TITAN }, { id: CLAUDE }],
-  notify: ['ready', 'revoked', 'failed'],
-  confirmRevocation: 2,
-  lifecycleWarnings: [30, 7, 1],
-  stuckAfter: '30m',
-};
-
 describe('runCheck over DynamoDbStateStore', () => {
-  function setup() {
-    const availability = new ScriptedAvailability();
+  const config: WatchedConfig = {
+    regions: ['us-east-1', 'us-west-2'],
+    models: [{ id: TITAN }, { id: CLAUDE }],
+    notify: ['ready', 'revoked', 'failed'],
+    confirmRevocation: 2,
+    lifecycleWarnings: [30, 7, 1],
+    stuckAfter: '30m',
+  };
+
+  it('stores a baseline, then writes nothing when nothing changed: one Query, no write', async () => {
     const notifier = new RecordingNotifier();
-    const capacity: Array<[DynamoDbOperation, number]> = [];
+    const capacity: string[] = [];
     // The plain client: the store wraps it in a document client itself.
     const store = new DynamoDbStateStore({
       client: baseClient,
       tableName: db.tableName,
-      onConsumedCapacity: (operation, units) => capacity.push([operation, units]),
+      onConsumedCapacity: (operation) => capacity.push(operation),
     });
     const deps: MonitorDeps = {
       account: freshAccount(),
-      config: CONFIG,
-      availability,
+      config,
+      availability: new ScriptedAvailability(),
       store,
       notifier,
-      deadline: Date.now() + 60_000,
+      deadline: Date.now() + 60_017,
     };
-    let minute = 0;
-    const run = () => {
-      minute += 5;
-      return runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, minute)));
+    const requestsDuring = async (minute: number) => {
+      const before = db.requests.length;
+      const summary = await runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, minute, 7, 321)));
+      return { summary, requests: db.requests.slice(before) };
     };
-    return { availability, notifier, store, deps, capacity, run };
-  }
 
-  function requestsDuring<T>(action: () => Promise<T>): Promise<{ result: T; requests: string[] }> {
-    const before = db.requests.length;
-    return action().then((result) => ({ result, requests: db.requests.slice(before) }));
-  }
-
-  it('stores a baseline, then writes nothing when nothing changed: one Query, no write', async () => {
-    const { notifier, store, deps, capacity, run } = setup();
-    const baseline = await requestsDuring(run);
-
-    const quiet = await requestsDuring(run);
+    const baseline = await requestsDuring(5);
+    const quiet = await requestsDuring(10);
 
     expect(baseline.requests).toEqual(['Query', 'PutItem', 'PutItem', 'PutItem', 'PutItem']);
     expect((await store.load(deps.account)).records).toHaveLength(4);
     expect(quiet.requests).toEqual(['Query']);
-    expect(quiet.result.transitions).toEqual([]);
+    expect(quiet.summary.transitions).toEqual([]);
     expect(notifier.published).toEqual([]);
-    expect(capacity.filter(([operation]) => operation === 'PutItem')).toHaveLength(4);
-  });
-
-  it('publishes exactly once when five runs overlap on the same transition', async () => {
-    const { availability, notifier, store, deps } = setup();
-    availability.set('us-east-1', TITAN, 'IN_PROGRESS');
-    await runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, 0)));
-    availability.set('us-east-1', TITAN, 'ENABLED');
-    const release = availability.hold();
-
-    const runs = Array.from({ length: 5 }, () =>
-      runCheck(deps, new Date(Date.UTC(2026, 10, 24, 10, 5))),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    release();
-    const summaries = await Promise.all(runs);
-
-    expect(notifier.published.map((e) => [e.kind, e.region, e.modelId])).toEqual([
-      ['ready', 'us-east-1', TITAN],
-    ]);
-    expect(summaries.reduce((sum, s) => sum + s.transitions.length, 0)).toBe(1);
-    expect(summaries.reduce((sum, s) => sum + s.conflicts, 0)).toBe(4);
-    expect(await store.history({ account: deps.account })).toEqual(notifier.published);
-    const loaded = await store.load(deps.account);
-    expect(loaded.records.every((r) => r.outbox.length === 0)).toBe(true);
-  });
-
-  it('keeps a failed notification in the outbox and publishes it once in a later run', async () => {
-    const { availability, notifier, store, deps, run } = setup();
-    availability.set('us-west-2', CLAUDE, 'IN_PROGRESS');
-    await run();
-    availability.set('us-west-2', CLAUDE, 'ENABLED');
-    notifier.failNext = 1;
-
-    const failed = await run();
-    const owed = (await store.load(deps.account)).records.find(
-      (r) => r.modelId === CLAUDE && r.region === 'us-west-2',
-    );
-    expect(owed?.outbox.map((entry) => entry.event)).toEqual(failed.transitions);
-
-    const retried = await run();
-    await run();
-
-    expect(retried.notifications).toEqual({ published: 1, failed: 0 });
-    expect(notifier.published).toEqual(failed.transitions);
-    expect(await store.history({ account: deps.account })).toEqual(failed.transitions);
-    const loaded = await store.load(deps.account);
-    expect(loaded.records.every((r) => r.outbox.length === 0)).toBe(true);
-  });
-
-  it('reports a stored item of an older shape and leaves it as it is', async () => {
-    const { notifier, deps, run } = setup();
-    const legacy = {
-      pk: `ACCOUNT#${deps.account}`,
-      sk: `STATE#us-east-1#${TITAN}`,
-      status: 'Enabled',
-    };
-    await documentClient.send(new PutCommand({ TableName: db.tableName, Item: legacy }));
-
-    const summary = await run();
-
-    expect(summary.skippedItems).toEqual([
-      {
-        key: `pk=${legacy.pk} sk=${legacy.sk}`,
-        reason: expect.stringMatching(/^it has no itemVersion/),
-      },
-    ]);
-    expect(summary.conflicts).toBe(1);
-    expect(notifier.published).toEqual([]);
-    expect(await rawItem(legacy.pk, legacy.sk)).toEqual(legacy);
+    expect(capacity.filter((operation) => operation === 'PutItem')).toHaveLength(4);
   });
 });

@@ -9,11 +9,11 @@ import {
 import { parseScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from './dynalite.ts';
 import { temporaryDirectory } from './fixtures.ts';
+import { FUNCTION_ARN, lambdaContext } from './lambda-context.ts';
 import { type SnsEndpoint, startSnsEndpoint } from './sns-endpoint.ts';
 
 export const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bedrock-access-alerts';
-export const FUNCTION_ARN =
-  'arn:aws:lambda:us-east-1:123456789012:function:bedrock-access-monitor-monitor';
+export { FUNCTION_ARN };
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -72,10 +72,10 @@ export class LambdaTestBed {
 
   /**
    * A handler as a new container would build it, from the environment as it is now; `loaders`
-   * replace how it loads its notifier and verifier.
+   * replace how it loads its notifier and verifier, or its Bedrock clients.
    */
   newContainer(
-    loaders: Pick<MonitorHandlerOptions, 'loadNotifier' | 'loadVerifier'> = {},
+    loaders: Pick<MonitorHandlerOptions, 'loadNotifier' | 'loadVerifier' | 'clientForRegion'> = {},
   ): MonitorHandler {
     const line =
       (level: LogLine['level']) =>
@@ -93,14 +93,18 @@ export class LambdaTestBed {
     });
   }
 
-  /** Invokes `handler` as the schedule would, with two minutes left to run. */
-  invoke(handler: MonitorHandler) {
+  /**
+   * Invokes `handler` as the schedule would: the scheduled event of the current clock, and a
+   * context with a little under two minutes left (lambda-context.ts), or `remainingMs`.
+   */
+  invoke(handler: MonitorHandler, remainingMs?: number) {
     return handler(
-      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
       {
-        invokedFunctionArn: FUNCTION_ARN,
-        getRemainingTimeInMillis: () => 120_000,
+        source: 'aws.events',
+        'detail-type': 'Scheduled Event',
+        time: new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       },
+      lambdaContext(remainingMs === undefined ? {} : { remainingMs }),
     );
   }
 

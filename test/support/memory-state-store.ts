@@ -1,6 +1,12 @@
-import type { PairRecord } from '../../src/grants/pair-record.ts';
+import type { OutboxEntry, PairRecord } from '../../src/grants/pair-record.ts';
 import type { TransitionEvent } from '../../src/grants/types.ts';
-import type { HistoryQuery, LoadedState, StateStore } from '../../src/state/state-store.ts';
+import {
+  type HistoryQuery,
+  type LoadedState,
+  matchesHistoryQuery,
+  type PairWrite,
+  type StateStore,
+} from '../../src/state/state-store.ts';
 
 /**
  * A StateStore in memory with the same conditional-write contract as the real ones, shared by
@@ -18,11 +24,31 @@ export class MemoryStateStore implements StateStore {
     return { records, skipped: [] };
   }
 
-  async put(next: PairRecord, expectedVersion: number): Promise<boolean> {
-    const key = keyOf(next);
-    if ((this.records.get(key)?.version ?? 0) !== expectedVersion) return false;
+  async write(writes: readonly PairWrite[]): Promise<boolean[]> {
+    return writes.map(({ record, expectedVersion }) => {
+      const key = keyOf(record);
+      if ((this.records.get(key)?.version ?? 0) !== expectedVersion) return false;
+      this.writes += 1;
+      this.records.set(key, structuredClone(record));
+      return true;
+    });
+  }
+
+  async updateOutboxEntry(
+    pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>,
+    entry: OutboxEntry,
+  ): Promise<boolean> {
+    const current = this.records.get(keyOf(pair));
+    const index = current?.outbox.findIndex((e) => e.event.eventId === entry.event.eventId) ?? -1;
+    if (current === undefined || index < 0) return false;
+    const held = current.outbox[index]?.claimToken;
+    if (held === undefined || held !== entry.claimToken) return false;
     this.writes += 1;
-    this.records.set(key, structuredClone(next));
+    this.records.set(keyOf(pair), {
+      ...current,
+      outbox: current.outbox.with(index, structuredClone(entry)),
+      version: current.version + 1,
+    });
     return true;
   }
 
@@ -47,10 +73,10 @@ export class MemoryStateStore implements StateStore {
   }
 
   async history(query: HistoryQuery): Promise<TransitionEvent[]> {
-    return this.historyEvents.filter((e) => e.account === query.account);
+    return this.historyEvents
+      .filter((e) => matchesHistoryQuery(e, query))
+      .sort((a, b) => a.observedAt.localeCompare(b.observedAt));
   }
-
-  async flush(): Promise<void> {}
 }
 
 function keyOf(pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>): string {
