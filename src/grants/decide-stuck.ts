@@ -8,7 +8,6 @@ import { deterministicEventId } from '../events/event-id.ts';
 import type { GrantState } from './types.ts';
 
 export const STUCK_EVENT_SCHEMA = 'bedrock-access-monitor/stuck/v1';
-export const DEFAULT_STUCK_AFTER_MS = 30 * 60_000;
 
 export interface StuckEvent {
   schema: typeof STUCK_EVENT_SCHEMA;

@@ -27,7 +27,6 @@ import {
 } from './lifecycle-event.ts';
 
 export const DAY_MS = 86_400_000;
-export const DEFAULT_LIFECYCLE_WARNINGS: readonly number[] = [30, 7, 1];
 
 /** What is stored about one watched (region, model)'s lifecycle between runs. */
 export interface LifecycleRecord {

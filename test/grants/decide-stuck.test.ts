@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STUCK_AFTER_MS, decideStuck } from '../../src/grants/decide-stuck.ts';
+import { decideStuck } from '../../src/grants/decide-stuck.ts';
 import { GRANT_STATES, type GrantState } from '../../src/grants/types.ts';
 
+/** stuckAfter's default, 30 minutes. */
+const STUCK_AFTER_MS = 1_800_000;
 const T0 = Date.UTC(2026, 10, 24, 9, 3, 17, 219);
 const iso = (ms: number) => new Date(ms).toISOString();
 const pair = (state: GrantState, sinceMs: number) => ({
@@ -15,9 +17,9 @@ const pair = (state: GrantState, sinceMs: number) => ({
 
 describe('decideStuck: examples', () => {
   it('announces a pair IN_PROGRESS for longer than stuckAfter, with since and for how long', () => {
-    const now = new Date(T0 + DEFAULT_STUCK_AFTER_MS + 61_234);
+    const now = new Date(T0 + STUCK_AFTER_MS + 61_234);
 
-    const decision = decideStuck(pair('IN_PROGRESS', T0), null, now, DEFAULT_STUCK_AFTER_MS);
+    const decision = decideStuck(pair('IN_PROGRESS', T0), null, now, STUCK_AFTER_MS);
 
     expect(decision).toEqual({
       announcedSince: iso(T0),
@@ -33,8 +35,8 @@ describe('decideStuck: examples', () => {
         region: 'us-east-1',
         state: 'IN_PROGRESS',
         since: iso(T0),
-        elapsedMs: DEFAULT_STUCK_AFTER_MS + 61_234,
-        stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
+        elapsedMs: STUCK_AFTER_MS + 61_234,
+        stuckAfterMs: STUCK_AFTER_MS,
         observedAt: now.toISOString(),
       },
     });
