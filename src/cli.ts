@@ -11,8 +11,8 @@ import { simulateCommand } from './cli/commands/simulate.ts';
 import { statusCommand } from './cli/commands/status.ts';
 import { validateCommand } from './cli/commands/validate.ts';
 import { readCredentialSource } from './config/aws-credential-source.ts';
-import { closestMatch } from './config/schema.ts';
 import { BedrockAccessMonitorError, ConfigError, UsageError } from './errors.ts';
+import { closestMatch } from './text/did-you-mean.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   check: checkCommand,

@@ -131,6 +131,22 @@ export class CheckDefectError extends DefectError {
   }
 }
 
+/**
+ * A message could not be delivered to EventBridge: the request failed, or EventBridge refused
+ * the entry (`errorCode`, from PutEvents' per-entry result). The event stays owed.
+ */
+export class EventBridgeDeliveryError extends BedrockAccessMonitorError {
+  constructor(
+    message: string,
+    /** The entry's ErrorCode (InternalFailure, ThrottlingException, ...), or the SDK error name. */
+    readonly errorCode: string | null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'EventBridgeDeliveryError';
+  }
+}
+
 /** An error's name and message; a thrown value that is not an Error has no name. */
 export function errorNameAndMessage(error: unknown): { name: string | null; message: string } {
   return error instanceof Error

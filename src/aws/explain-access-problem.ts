@@ -4,7 +4,7 @@
  * own words, and what to do next.
  */
 import type { CredentialSource } from '../config/aws-credential-source.ts';
-import { closestMatch } from '../config/schema.ts';
+import { closestMatch } from '../text/did-you-mean.ts';
 import type { AccessProblem } from './access-problem.ts';
 
 /** One line, no stack: what is wrong, with which credentials, and what to do. */

@@ -5,6 +5,7 @@ import type { BedrockClientForRegion } from './bedrock-clients.ts';
 import { classifyCheckError } from './classify-error.ts';
 import { isAwsOrNetworkError } from './network-errors.ts';
 import { NOT_FOUND_RAW, parseAvailabilityAnswer } from './parse-availability.ts';
+import { runPool } from './run-pool.ts';
 
 /** Where observations come from: Bedrock in the Lambda and the CLI, anything in a test. */
 export interface AvailabilitySource {
@@ -105,20 +106,4 @@ async function checkOne(
 
 function deadlineFailure(target: CheckTarget, durationMs: number, message: string): CheckFailure {
   return { ...target, ok: false, kind: 'timeout', errorName: null, message, durationMs };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function runPool<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -1,5 +1,6 @@
 import type { RawAvailability } from '../grants/types.ts';
 import * as z from '../validation/zod-mini.ts';
+import { describeAnswerProblems } from './answer-problems.ts';
 
 // The SDK's REST-JSON deserializer does not check required members or enum values: a 200
 // with missing or unknown fields arrives as undefined or as any string. Anything outside the
@@ -22,12 +23,7 @@ export type ParsedAvailability =
 export function parseAvailabilityAnswer(answer: unknown): ParsedAvailability {
   const result = availabilityAnswer.safeParse(answer);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const field = issue.path.join('.') || '(body)';
-      const value = valueAt(answer, issue.path);
-      return value === undefined ? `${field} is missing` : `${field} is ${JSON.stringify(value)}`;
-    });
-    return { ok: false, problem: `unexpected answer from Bedrock: ${problems.join('; ')}` };
+    return { ok: false, problem: describeAnswerProblems(answer, result.error.issues) };
   }
   const body = result.data;
   return {
@@ -40,15 +36,6 @@ export function parseAvailabilityAnswer(answer: unknown): ParsedAvailability {
       region: body.regionAvailability,
     },
   };
-}
-
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-  let current = root;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 export const NOT_FOUND_RAW: RawAvailability = {

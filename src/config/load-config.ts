@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Document, YAMLError, Node as YamlNode } from 'yaml';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem, formatProblems } from '../errors.ts';
+import { closestMatch } from '../text/did-you-mean.ts';
 import * as z from '../validation/zod-mini.ts';
 import { findInvisibleCharacter, invisibleCharacterProblem } from './invisible-characters.ts';
 import {
@@ -13,7 +14,7 @@ import {
   checkBudgetMs,
   checkDurationMs,
 } from './run-capacity.ts';
-import { closestMatch, WatchedConfigSchema } from './schema.ts';
+import { MISPLACED_KEYS, WatchedConfigSchema } from './schema.ts';
 import { resolveTargets, type WatchedConfig } from './watched-config.ts';
 
 export type { ConfigProblem };
@@ -34,8 +35,7 @@ export interface RunLimits {
 
 /** Validates the text of a watched-models file; `file` only labels the problems. */
 export function parseWatchedModels(text: string, file: string, limits?: RunLimits): ParseResult {
-  // A byte-order mark would shift every column on the first line by one.
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const source = withoutByteOrderMark(text);
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   const report: Report = (offset, path, message) => {
@@ -75,10 +75,37 @@ export function parseWatchedModels(text: string, file: string, limits?: RunLimit
 }
 
 /**
+ * Problems found in a valid file after parsing it (against the live catalog), each placed at
+ * the YAML node of its path, in file order.
+ */
+export function placeProblems(
+  text: string,
+  file: string,
+  found: readonly { path: Path; message: string }[],
+): ConfigProblem[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(withoutByteOrderMark(text), { lineCounter, prettyErrors: false });
+  return found
+    .map(({ path, message }) => {
+      const { line, col } = lineCounter.linePos(offsetOf(doc, path, 'value'));
+      return { file, line, column: col, path: formatPath(path), message };
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
  * Reads and validates a watched-models file; throws ConfigError listing every problem. With
  * `limits`, also refuses a config whose checks a run of the deployed function cannot finish.
  */
 export async function loadWatchedModels(path: string, limits?: RunLimits): Promise<WatchedConfig> {
+  return (await readWatchedModels(path, limits)).config;
+}
+
+/** loadWatchedModels, with the text it read, for placing later problems (placeProblems). */
+export async function readWatchedModels(
+  path: string,
+  limits?: RunLimits,
+): Promise<{ config: WatchedConfig; text: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -89,7 +116,12 @@ export async function loadWatchedModels(path: string, limits?: RunLimits): Promi
   const text = decodeUtf8(bytes, path);
   const result = parseWatchedModels(text, path, limits);
   if (!result.ok) throw new ConfigError(result.problems);
-  return result.config;
+  return { config: result.config, text };
+}
+
+/** A byte-order mark would shift every column on the first line by one. */
+function withoutByteOrderMark(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /**
@@ -260,10 +292,19 @@ function schemaProblems(
   source: string,
   report: Report,
 ): ConfigProblem[] {
+  const branch = issue.code === 'invalid_union' ? typeMatchingBranch(issue.errors) : undefined;
+  if (branch !== undefined) {
+    // The value has the type of one option (a mapping for `verify`): its problems, at their place.
+    return branch.flatMap((inner) =>
+      schemaProblems({ ...inner, path: [...issue.path, ...inner.path] }, doc, source, report),
+    );
+  }
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(issue.path);
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
+      const misplaced = issue.path.length === 0 ? MISPLACED_KEYS[key] : undefined;
+      if (misplaced !== undefined) return report(offsetOf(doc, path, 'key'), path, misplaced);
       const suggestion = closestMatch(key, allowed);
       const hint = suggestion === undefined ? '.' : `; did you mean "${suggestion}"?`;
       const message =
@@ -322,6 +363,16 @@ function invisibleAt(
   return start < 0 ? undefined : range[0] + start + found.index;
 }
 
+/** The issues of the one union option whose type the value has, when exactly one has it. */
+function typeMatchingBranch(
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+): readonly z.core.$ZodIssue[] | undefined {
+  const typed = branches.filter(
+    (issues) => !issues.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  return typed.length === 1 ? typed[0] : undefined;
+}
+
 /**
  * Where a problem about `path` points: its value, or its key when the value is empty or the
  * problem is the key itself; the nearest enclosing node when the key is missing.
@@ -372,6 +423,10 @@ function unwrap(schema: unknown): unknown {
   let inner = schema;
   while (inner instanceof z.ZodMiniOptional || inner instanceof z.ZodMiniDefault) {
     inner = inner.def.innerType;
+  }
+  // A union with a mapping option (`verify`): its keys are the ones allowed in a mapping.
+  if (inner instanceof z.ZodMiniUnion) {
+    return (inner.def.options as unknown[]).find((option) => option instanceof z.ZodMiniObject);
   }
   return inner;
 }

@@ -3,10 +3,11 @@
  * Every message here is written for the person editing the YAML file; load-config.ts adds the
  * file, line and column. The same schema generates config/watched-models.schema.json.
  */
-import type { TransitionKind } from '../grants/types.ts';
-import { TRANSITION_KINDS } from '../grants/types.ts';
+import { EVENT_KINDS, type EventKind } from '../events/event-kinds.ts';
+import { closestMatch } from '../text/did-you-mean.ts';
 import * as z from '../validation/zod-mini.ts';
 import { BEDROCK_REGIONS } from './bedrock-regions.ts';
+import { DURATION_PATTERN, parseDurationMs } from './duration.ts';
 import {
   INFERENCE_PROFILE_GEOGRAPHIES,
   INFERENCE_PROFILE_PREFIXES,
@@ -16,8 +17,30 @@ import {
 } from './inference-profile-geographies.ts';
 import { invisibleCharacterProblem } from './invisible-characters.ts';
 
-export const DEFAULT_NOTIFY: readonly TransitionKind[] = ['ready', 'revoked', 'failed', 'blocked'];
+export const DEFAULT_NOTIFY: readonly EventKind[] = [
+  'ready',
+  'revoked',
+  'failed',
+  'blocked',
+  'lifecycle',
+  'stuck',
+  'config',
+];
 export const DEFAULT_CONFIRM_REVOCATION = 2;
+/** Days before publicExtendedAccessTime and endOfLifeTime at which a warning goes out. */
+export const DEFAULT_LIFECYCLE_WARNINGS: readonly number[] = [30, 7, 1];
+export const DEFAULT_STUCK_AFTER = '30m';
+const MAX_LEAD_DAYS = 365;
+const MIN_VERIFY_EVERY_MS = 3_600_000;
+
+/**
+ * Keys people put in this file that belong elsewhere, with where they go: the unknown-key
+ * message says so instead of offering a "did you mean".
+ */
+export const MISPLACED_KEYS: Readonly<Record<string, string>> = {
+  eventBusName:
+    '"eventBusName" is a parameter of the stack, not a key of this file: deploy with --param="eventBusName=default" (or the name of your bus) to send every announced event to EventBridge as well.',
+};
 
 export { INFERENCE_PROFILE_PREFIXES };
 
@@ -36,35 +59,6 @@ const EXAMPLE_MODEL = 'amazon.titan-text-express-v1';
 const EXPECTED_MODEL_ID =
   'expected provider.model-name in lowercase without spaces, like anthropic.claude-3-sonnet-20240229-v1:0';
 
-/** The single candidate within `maxDistance` edits of `input` (ignoring case), if exactly one is. */
-export function closestMatch(
-  input: string,
-  candidates: readonly string[],
-  maxDistance = 2,
-): string | undefined {
-  const lower = input.toLowerCase();
-  const scored = candidates.map((candidate) => ({
-    candidate,
-    distance: editDistance(lower, candidate),
-  }));
-  const best = Math.min(...scored.map((s) => s.distance));
-  const closest = scored.filter((s) => s.distance === best);
-  return best <= maxDistance && closest.length === 1 ? closest[0]?.candidate : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 /** How a value reads in a message: strings quoted, collections by kind. */
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
@@ -73,13 +67,13 @@ function describeValue(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : String(value);
 }
 
-const KINDS = TRANSITION_KINDS.join(', ');
+const KINDS = EVENT_KINDS.join(', ');
 
 function kindMessage(input: unknown): string {
   const invisible =
     typeof input === 'string' ? invisibleCharacterProblem('The kind', input) : undefined;
   if (invisible !== undefined) return invisible;
-  const match = typeof input === 'string' ? closestMatch(input, TRANSITION_KINDS) : undefined;
+  const match = typeof input === 'string' ? closestMatch(input, EVENT_KINDS) : undefined;
   const hint = match === undefined ? `the kinds are ${KINDS}.` : `did you mean "${match}"?`;
   return `${describeValue(input)} is not a notification kind; ${hint}`;
 }
@@ -158,8 +152,9 @@ function refineUnique(field: string | undefined, message: (key: string) => strin
       if (!Array.isArray(list)) return;
       const firstIndex = new Map<string, number>();
       list.forEach((entry, index) => {
-        const key = keyOf(entry);
-        if (typeof key !== 'string') return;
+        const value = keyOf(entry);
+        if (typeof value !== 'string' && typeof value !== 'number') return;
+        const key = String(value);
         const first = firstIndex.get(key);
         if (first === undefined) {
           firstIndex.set(key, index);
@@ -226,41 +221,73 @@ const PROFILE_ID_PATTERN = new RegExp(
   `^(?:${INFERENCE_PROFILE_PREFIXES.join('|')})\\.${SEGMENT}\\.(?:${SEGMENT}\\.){0,2}${SEGMENT}(?::${SEGMENT}){0,2}$`,
 );
 
+/**
+ * A duration key, `30m`, `2h` or `1d`, at least `minimum`. It stays text in the validated
+ * config (a transform would hide the defaults and examples from the JSON Schema);
+ * watched-config.ts reads it in whole milliseconds. `example` shows the format in messages.
+ */
+function durationSchema(key: string, example: string, minimum: { ms: number; text: string }) {
+  const message = (input: unknown) =>
+    `"${key}" must be a duration: a whole number and m (minutes), h (hours) or d (days), like ${example}; found ${describeValue(input)}.`;
+  return z.string({ error: (issue) => message(issue.input) }).check(
+    z.regex(DURATION_PATTERN, { error: (issue) => message(issue.input) }),
+    z.refine(
+      (text) => {
+        const ms = parseDurationMs(text);
+        return ms === undefined || ms >= minimum.ms;
+      },
+      {
+        error: (issue) =>
+          `"${key}" must be at least ${minimum.text}; found "${String(issue.input)}".`,
+      },
+    ),
+  );
+}
+
+const VERIFY_EXAMPLE =
+  '{ inferenceProfile: us.anthropic.claude-sonnet-4-5-20250929-v1:0, every: 1d }';
+
 const VerifySchema = z
   .union(
     [
       z.boolean(),
       z.strictObject({
-        inferenceProfile: z
-          .string({
-            error:
-              '"inferenceProfile" must be an inference profile id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.',
-          })
-          .check(
-            z.regex(PROFILE_ID_PATTERN, {
-              error: (issue) =>
-                invisibleCharacterProblem('The inference profile id', String(issue.input)) ??
-                `"${String(issue.input)}" is not a cross-region inference profile id; expected a prefix (${INFERENCE_PROFILE_PREFIXES.join(', ')}) and a model id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.`,
-            }),
-          ),
+        inferenceProfile: z.optional(
+          z
+            .string({
+              error:
+                '"inferenceProfile" must be an inference profile id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.',
+            })
+            .check(
+              z.regex(PROFILE_ID_PATTERN, {
+                error: (issue) =>
+                  invisibleCharacterProblem('The inference profile id', String(issue.input)) ??
+                  `"${String(issue.input)}" is not a cross-region inference profile id; expected a prefix (${INFERENCE_PROFILE_PREFIXES.join(', ')}) and a model id, like us.anthropic.claude-sonnet-4-5-20250929-v1:0.`,
+              }),
+            ),
+        ),
+        every: z.optional(
+          durationSchema('every', '1d', {
+            ms: MIN_VERIFY_EVERY_MS,
+            text: '1h (each call is billed)',
+          }).register(z.globalRegistry, {
+            description:
+              'Opt-in, billed: repeat the verification call for an ENABLED pair this often (1h or more), so access that breaks while Bedrock still reports ENABLED is found: a lasting failure is a "blocked" alert, the first success after it a "ready".',
+            examples: ['1d', '12h'],
+          }),
+        ),
       }),
     ],
     {
-      error: (issue) => {
-        const input = issue.input;
-        if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
-          const keys = Object.keys(input).filter((key) => key !== 'inferenceProfile');
-          if (keys.length > 0) {
-            return `"verify" as a mapping takes only "inferenceProfile", like { inferenceProfile: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }; unknown key ${keys.map((key) => `"${key}"`).join(', ')}.`;
-          }
-        }
-        return `"verify" must be true, false, or { inferenceProfile: <profile id> }; found ${describeValue(input)}.`;
-      },
+      // A mapping's own problems are reported at their place (load-config.ts); this is for
+      // values that are neither a boolean nor a mapping.
+      error: (issue) =>
+        `"verify" must be true, false, or a mapping like ${VERIFY_EXAMPLE}; found ${describeValue(issue.input)}.`,
     },
   )
   .register(z.globalRegistry, {
     description:
-      "Opt-in: when the model becomes ENABLED, make one 1-token Converse call (through the model id, or the given inference profile) to confirm it can really be invoked. Billed (a fraction of a cent); for a third-party model a first invocation starts the AWS Marketplace subscription and accepts the provider's terms.",
+      'Opt-in: when the model becomes ENABLED, make one 1-token Converse call (through the model id, or the given inference profile) to confirm it can really be invoked; with "every", repeat it at that interval while ENABLED. Billed (a fraction of a cent per call); for a third-party model a first invocation starts the AWS Marketplace subscription and accepts the provider\'s terms.',
   });
 
 const ModelSchema = z
@@ -328,13 +355,13 @@ const ModelListSchema = z
 const NotifySchema = z
   ._default(
     z
-      .array(z.enum(TRANSITION_KINDS, { error: (issue) => kindMessage(issue.input) }), {
+      .array(z.enum(EVENT_KINDS, { error: (issue) => kindMessage(issue.input) }), {
         error: (issue) =>
           `"notify" must be a list of notification kinds, like [ready, revoked, failed]; found ${describeValue(issue.input)}.`,
       })
       .check(
         z.minLength(1, {
-          error: `"notify" is empty; list at least one of ${KINDS}, or remove the key for the default [ready, revoked, failed, blocked].`,
+          error: `"notify" is empty; list at least one of ${KINDS}, or remove the key for the default [${DEFAULT_NOTIFY.join(', ')}].`,
         }),
         z.superRefine(
           ...refineUnique(undefined, (kind) => `"${kind}" is listed twice in "notify".`),
@@ -343,7 +370,7 @@ const NotifySchema = z
     () => [...DEFAULT_NOTIFY],
   )
   .register(z.globalRegistry, {
-    description: `Transition kinds that send a notification (${KINDS}). Default: ready, revoked, failed, blocked.`,
+    description: `Event kinds that send a notification (${KINDS}). Default: ${DEFAULT_NOTIFY.join(', ')}.`,
     uniqueItems: true,
   });
 
@@ -372,7 +399,7 @@ interface ConfigShape {
   models: ReadonlyArray<{
     id: string;
     regions?: readonly string[] | undefined;
-    verify?: boolean | { inferenceProfile: string } | undefined;
+    verify?: boolean | { inferenceProfile?: string | undefined } | undefined;
   }>;
 }
 
@@ -441,6 +468,49 @@ function refineProfileGeographies(config: ConfigShape, context: z.core.$Refineme
   });
 }
 
+const leadDaysMessage = (issue: { input?: unknown }) =>
+  `Each lead time in "lifecycleWarnings" must be a whole number of days from 1 to ${MAX_LEAD_DAYS}, like 30; found ${describeValue(issue.input)}.`;
+
+const LifecycleWarningsSchema = z
+  ._default(
+    z
+      .array(
+        z
+          .int({ error: leadDaysMessage })
+          .check(
+            z.gte(1, { error: leadDaysMessage }),
+            z.lte(MAX_LEAD_DAYS, { error: leadDaysMessage }),
+          ),
+        {
+          error: (issue) =>
+            `"lifecycleWarnings" must be a list of days, like [30, 7, 1]; found ${describeValue(issue.input)}.`,
+        },
+      )
+      .check(
+        z.superRefine(
+          ...refineUnique(undefined, (days) => `${days} is listed twice in "lifecycleWarnings".`),
+        ),
+      ),
+    () => [...DEFAULT_LIFECYCLE_WARNINGS],
+  )
+  .register(z.globalRegistry, {
+    description:
+      'Days before a watched model\'s public extended access (higher prices) and its end of life at which a "lifecycle" warning goes out, once each. Default [30, 7, 1]; [] for none (becoming LEGACY and date changes are still announced).',
+    uniqueItems: true,
+    examples: [
+      [30, 7, 1],
+      [60, 14],
+    ],
+  });
+
+const StuckAfterSchema = z
+  ._default(durationSchema('stuckAfter', '30m', { ms: 60_000, text: '1m' }), DEFAULT_STUCK_AFTER)
+  .register(z.globalRegistry, {
+    description:
+      'How long a pair may stay IN_PROGRESS before a "stuck" alert (once per request): AWS says a Marketplace agreement still pending after about 15 minutes has failed. A duration such as 30m or 2h; default 30m.',
+    examples: ['30m', '2h'],
+  });
+
 export const WatchedConfigSchema = z
   .strictObject(
     {
@@ -448,6 +518,8 @@ export const WatchedConfigSchema = z
       models: ModelListSchema,
       notify: NotifySchema,
       confirmRevocation: ConfirmRevocationSchema,
+      lifecycleWarnings: LifecycleWarningsSchema,
+      stuckAfter: StuckAfterSchema,
     },
     {
       error: (issue) =>

@@ -5,6 +5,7 @@ import {
   type WatchedConfig,
 } from '../config/watched-config.ts';
 import { CheckDefectError, DefectError } from '../errors.ts';
+import { transitionKindsIn } from '../events/event-kinds.ts';
 import { decideNext, type ObservedState } from '../grants/decide-next.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
 import { type PairRecord, pairKey } from '../grants/pair-record.ts';
@@ -98,7 +99,7 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     {
       store: deps.store,
       notifier: deps.notifier,
-      notify: new Set(deps.config.notify),
+      notify: transitionKindsIn(deps.config.notify),
       verificationTarget: (modelId) => verificationTarget(deps.config, modelId),
       ...(deps.verifier === undefined ? {} : { verifier: deps.verifier }),
       deadline: deps.deadline,

@@ -11,8 +11,8 @@ import {
 import { modelNotFound, resourceNotFound } from './aws-errors.ts';
 import { type Validated, validateLabel, validateListFilters } from './bedrock-validation.ts';
 import { foundationModelWireShape, matchesListFilters } from './catalog.ts';
+import type { CatalogBook } from './catalog-book.ts';
 import { converse } from './converse.ts';
-import { isOffered } from './grant-answers.ts';
 import type { GrantBook } from './grant-book.ts';
 import type { OperationResult } from './operation-result.ts';
 import type { SimTime } from './timeline.ts';
@@ -33,7 +33,10 @@ export type { OperationResult } from './operation-result.ts';
 export interface OperationContext {
   region: string;
   time: SimTime;
+  /** The simulator's clock in epoch milliseconds, which lifecycle dates are compared with. */
+  nowMs: number;
   grants: GrantBook;
+  catalog: CatalogBook;
   /** The account's Anthropic use-case form. */
   useCaseForm: UseCaseForm;
   account: string;
@@ -85,24 +88,23 @@ export function listFoundationModels(
 ): OperationResult {
   const filters = validateListFilters(query);
   if (!filters.ok) return filters;
-  const modelSummaries = context.grants
-    .offeredModels(context.region, context.time)
-    .filter((model) => matchesListFilters(model, filters.value))
-    .map((model) => foundationModelWireShape(model, context.region));
+  const modelSummaries = context.catalog
+    .listed(context.region, context.time, context.nowMs)
+    .filter(({ model }) => matchesListFilters(model, filters.value))
+    .map(({ model, lifecycle }) => foundationModelWireShape(model, context.region, lifecycle));
   return { ok: true, body: { modelSummaries } };
 }
 
-/** Accepts a model id or a foundation-model ARN, as AWS does. */
+/** Accepts a model id or a foundation-model ARN, as AWS does; 404 for a model not listed. */
 export function getFoundationModel(
   context: OperationContext,
   modelIdentifier: string,
 ): OperationResult {
   const modelId = modelIdFromIdentifier(modelIdentifier);
-  const model = context.grants.model(modelId);
-  if (!model || !isOffered(context.grants.answer(context.region, modelId, context.time))) {
-    return { ok: false, error: modelNotFound(modelIdentifier, context.region) };
-  }
-  return { ok: true, body: { modelDetails: foundationModelWireShape(model, context.region) } };
+  const listed = context.catalog.find(context.region, modelId, context.time, context.nowMs);
+  if (!listed) return { ok: false, error: modelNotFound(modelIdentifier, context.region) };
+  const modelDetails = foundationModelWireShape(listed.model, context.region, listed.lifecycle);
+  return { ok: true, body: { modelDetails } };
 }
 
 /** Validates the path label of an operation that has one; returns it decoded. */

@@ -3,7 +3,7 @@
  * from the model id, so a scenario may name just `id`, and their ListFoundationModels /
  * GetFoundationModel wire shape.
  */
-import type { CatalogModelSpec } from './scenario-schema.ts';
+import type { CatalogModelSpec, LifecycleSpec } from './scenario-schema.ts';
 import {
   foundationModelArn,
   type InferenceType,
@@ -17,6 +17,8 @@ export interface CatalogModel {
   name: string;
   provider: string;
   lifecycle: LifecycleStatus;
+  /** The lifecycle's dates at the start, before any catalog timeline entry is in force. */
+  lifecycleDates: LifecycleDates;
   inputModalities: ModelModality[];
   outputModalities: ModelModality[];
   responseStreamingSupported: boolean;
@@ -24,6 +26,18 @@ export interface CatalogModel {
   inferenceTypesSupported: InferenceType[];
   /** Undefined: offered in every region. */
   regions: string[] | undefined;
+}
+
+/** The dates of a lifecycle as scripted (a fixed moment or a distance from the start). */
+export type LifecycleDates = Omit<LifecycleSpec, 'status'>;
+
+/** `FoundationModelLifecycle` at one moment: the status and each date in epoch milliseconds. */
+export interface ModelLifecycleAt {
+  status: LifecycleStatus;
+  startOfLifeTime?: number;
+  legacyTime?: number;
+  publicExtendedAccessTime?: number;
+  endOfLifeTime?: number;
 }
 
 /** Provider names as ListFoundationModels spells them, by model id prefix. */
@@ -73,11 +87,13 @@ function outputModalitiesFromModelId(modelId: string): ModelModality[] {
 
 export function resolveCatalogModel(spec: CatalogModelSpec): CatalogModel {
   const outputModalities = spec.outputModalities ?? outputModalitiesFromModelId(spec.id);
+  const { status, ...lifecycleDates } = spec.lifecycle;
   return {
     id: spec.id,
     name: spec.name ?? nameFromModelId(spec.id),
     provider: spec.provider ?? providerFromModelId(spec.id),
-    lifecycle: spec.lifecycle,
+    lifecycle: status,
+    lifecycleDates,
     inputModalities: spec.inputModalities ?? ['TEXT'],
     outputModalities,
     responseStreamingSupported:
@@ -88,8 +104,29 @@ export function resolveCatalogModel(spec: CatalogModelSpec): CatalogModel {
   };
 }
 
+const LIFECYCLE_DATE_ORDER = [
+  'startOfLifeTime',
+  'endOfLifeTime',
+  'legacyTime',
+  'publicExtendedAccessTime',
+] as const;
+
+/** `modelLifecycle` on the wire: the status, and each date that is set as an ISO-8601 string. */
+function lifecycleWireShape(lifecycle: ModelLifecycleAt): Record<string, string> {
+  const shape: Record<string, string> = { status: lifecycle.status };
+  for (const field of LIFECYCLE_DATE_ORDER) {
+    const ms = lifecycle[field];
+    if (ms !== undefined) shape[field] = new Date(ms).toISOString();
+  }
+  return shape;
+}
+
 /** FoundationModelSummary and FoundationModelDetails have the same members. */
-export function foundationModelWireShape(model: CatalogModel, region: string) {
+export function foundationModelWireShape(
+  model: CatalogModel,
+  region: string,
+  lifecycle: ModelLifecycleAt,
+) {
   return {
     modelArn: foundationModelArn(region, model.id),
     modelId: model.id,
@@ -100,7 +137,7 @@ export function foundationModelWireShape(model: CatalogModel, region: string) {
     responseStreamingSupported: model.responseStreamingSupported,
     customizationsSupported: model.customizationsSupported,
     inferenceTypesSupported: model.inferenceTypesSupported,
-    modelLifecycle: { status: model.lifecycle },
+    modelLifecycle: lifecycleWireShape(lifecycle),
   };
 }
 

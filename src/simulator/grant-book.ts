@@ -6,7 +6,7 @@
  * scripted Converse results per (region, model).
  */
 import type { CatalogModel } from './catalog.ts';
-import { DEFAULT_AGREEMENT_ERROR, type GrantAnswer, isOffered } from './grant-answers.ts';
+import { DEFAULT_AGREEMENT_ERROR, type GrantAnswer } from './grant-answers.ts';
 import type { InvokeResult } from './invoke-outcomes.ts';
 import type { Scenario } from './scenario.ts';
 import {
@@ -68,11 +68,6 @@ export class GrantBook {
         entitlement: 'AVAILABLE',
       },
     };
-  }
-
-  /** Catalog models offered in the region now, in catalog order. */
-  offeredModels(region: string, time: SimTime): CatalogModel[] {
-    return this.scenario.catalog.filter((model) => isOffered(this.answer(region, model.id, time)));
   }
 
   /** The scripted Converse result in force for the id exactly as the caller named it. */

@@ -2,7 +2,8 @@
  * Garbles a successful answer the ways a broken proxy, a truncated connection or a newer API
  * version could: `not-json` (the body cut in half), `missing-fields` (required members
  * dropped, only the model id kept), `unknown-enum` (an enum value this SDK does not know; an
- * unknown member where the answer has no enum).
+ * unknown member where the answer has no enum), `bad-timestamp` (a lifecycle date that is no
+ * ISO-8601 timestamp; the scenario schema allows it only for the answers that have dates).
  */
 import type { MalformedKind } from './scenario-schema.ts';
 import type { BedrockOperation } from './wire-vocabulary.ts';
@@ -15,6 +16,24 @@ const unknownLifecycle = (model: Model): Model => ({
   ...model,
   modelLifecycle: { status: 'RETIRED' },
 });
+
+const badLifecycleDate = (model: Model): Model => ({
+  ...model,
+  modelLifecycle: {
+    ...(model.modelLifecycle as Model),
+    endOfLifeTime: 'the first of March',
+  },
+});
+
+function breakTimestamp(operation: BedrockOperation, body: Body): Body {
+  if (operation === 'ListFoundationModels') {
+    return { modelSummaries: (body.modelSummaries as Model[]).map(badLifecycleDate) };
+  }
+  if (operation === 'GetFoundationModel') {
+    return { modelDetails: badLifecycleDate(body.modelDetails as Model) };
+  }
+  throw new RangeError(`${operation} answers have no timestamp to break`);
+}
 
 function dropRequiredMembers(operation: BedrockOperation, body: Body): Body {
   switch (operation) {
@@ -65,5 +84,7 @@ export function malformBody(operation: BedrockOperation, body: Body, kind: Malfo
       return JSON.stringify(dropRequiredMembers(operation, body));
     case 'unknown-enum':
       return JSON.stringify(useUnknownEnum(operation, body));
+    case 'bad-timestamp':
+      return JSON.stringify(breakTimestamp(operation, body));
   }
 }

@@ -19,8 +19,15 @@ import {
   MODEL_MODALITIES,
 } from './wire-vocabulary.ts';
 
-export const MALFORMED_KINDS = ['not-json', 'missing-fields', 'unknown-enum'] as const;
+export const MALFORMED_KINDS = [
+  'not-json',
+  'missing-fields',
+  'unknown-enum',
+  'bad-timestamp',
+] as const;
 export type MalformedKind = (typeof MALFORMED_KINDS)[number];
+/** Only these answers carry timestamps (modelLifecycle), so only they can have a bad one. */
+const TIMESTAMP_OPERATIONS = ['ListFoundationModels', 'GetFoundationModel'] as const;
 
 const regionSchema = z
   .string()
@@ -172,11 +179,97 @@ const grantSchema = z
     }
   });
 
+const RELATIVE_DATE = /^([+-])(\d+)([dhms])$/;
+const ABSOLUTE_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
+
+/**
+ * A lifecycle date: an ISO-8601 moment (`2026-03-01`, `2026-03-01T12:00:00Z`), or a distance
+ * from the moment the simulator started (`+30d`, `-2h`, `+90m`, `+10s`), so a scenario keeps
+ * its meaning whenever it is played.
+ */
+const simDateSchema = z.string().transform((text, ctx): SimDate => {
+  const relative = RELATIVE_DATE.exec(text);
+  if (relative) {
+    const [, sign, amount, unit] = relative;
+    const unitMs = UNIT_MS[unit as keyof typeof UNIT_MS];
+    return { offsetMs: (sign === '-' ? -1 : 1) * Number(amount) * unitMs };
+  }
+  const atMs = Date.parse(text);
+  if (!ABSOLUTE_DATE.test(text) || Number.isNaN(atMs)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is no date; write an ISO-8601 date such as 2026-03-01T00:00:00Z, or a distance from the start such as +30d, -2h`,
+    });
+    return z.NEVER;
+  }
+  return { atMs };
+});
+
+/** Moments of `FoundationModelLifecycle` besides its status. */
+export const LIFECYCLE_DATE_FIELDS = [
+  'startOfLifeTime',
+  'legacyTime',
+  'publicExtendedAccessTime',
+  'endOfLifeTime',
+] as const;
+
+const lifecycleFields = {
+  status: z.enum(LIFECYCLE_STATUSES),
+  startOfLifeTime: simDateSchema.optional(),
+  legacyTime: simDateSchema.optional(),
+  publicExtendedAccessTime: simDateSchema.optional(),
+  endOfLifeTime: simDateSchema.optional(),
+};
+
+/** `lifecycle: LEGACY` is shorthand for `lifecycle: { status: LEGACY }`. */
+const lifecycleSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { status: value } : value),
+  z.strictObject(lifecycleFields),
+);
+
+/** What ListFoundationModels / GetFoundationModel show of a model from a moment on. */
+const catalogEntrySchema = z
+  .strictObject({
+    at: tickSchema.optional(),
+    afterSeconds: secondsSchema.optional(),
+    /** false: not listed, and GetFoundationModel answers 404 (availability is left alone). */
+    listed: z.boolean().default(true),
+    ...lifecycleFields,
+    status: lifecycleFields.status.optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if ((entry.at === undefined) === (entry.afterSeconds === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of at (ticks) or afterSeconds' });
+    }
+    const dates = LIFECYCLE_DATE_FIELDS.filter((field) => entry[field] !== undefined);
+    if (!entry.listed && (entry.status !== undefined || dates.length > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a model that is not listed has no lifecycle; remove ${[...(entry.status === undefined ? [] : ['status']), ...dates].join(', ')}`,
+      });
+    }
+    if (entry.listed && entry.status === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'give the lifecycle in force from here on: status (ACTIVE or LEGACY) and its dates, or listed: false',
+      });
+    }
+  });
+
+/** How a model's catalog entry changes over time, in one region or (no region) in all. */
+const catalogScriptSchema = z.strictObject({
+  model: modelIdSchema,
+  region: regionSchema.optional(),
+  timeline: z.array(catalogEntrySchema).min(1),
+});
+
 const catalogModelSchema = z.strictObject({
   id: modelIdSchema,
   name: z.string().min(1).optional(),
   provider: z.string().min(1).optional(),
-  lifecycle: z.enum(LIFECYCLE_STATUSES).default('ACTIVE'),
+  lifecycle: lifecycleSchema.default({ status: 'ACTIVE' }),
   inputModalities: z.array(z.enum(MODEL_MODALITIES)).min(1).optional(),
   outputModalities: z.array(z.enum(MODEL_MODALITIES)).min(1).optional(),
   responseStreamingSupported: z.boolean().optional(),
@@ -228,6 +321,16 @@ const faultSchema = z
     if (fault.from !== undefined && fault.until !== undefined && fault.until <= fault.from) {
       ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must be greater than from' });
     }
+    const onlyTimestamped = fault.operations?.every((operation) =>
+      (TIMESTAMP_OPERATIONS as readonly string[]).includes(operation),
+    );
+    if (fault.malformed?.kind === 'bad-timestamp' && !onlyTimestamped) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['malformed', 'kind'],
+        message: `bad-timestamp needs operations limited to ${TIMESTAMP_OPERATIONS.join(' and ')}, the answers with timestamps`,
+      });
+    }
     const { fromSeconds, untilSeconds } = fault;
     if (fromSeconds !== undefined && untilSeconds !== undefined && untilSeconds <= fromSeconds) {
       ctx.addIssue({
@@ -254,6 +357,8 @@ export const scenarioFileSchema = z
       .regex(/^arn:aws[a-z-]*:(sts|iam)::\d{12}:\S+$/, 'expected an IAM or STS ARN')
       .optional(),
     catalog: z.array(catalogModelSchema).default([]),
+    /** Changes of the catalog over time: lifecycle status and dates, and whether a model is listed. */
+    catalogTimeline: z.array(catalogScriptSchema).default([]),
     default: defaultAnswerSchema.default({ state: 'ENABLED' }),
     grants: z.array(grantSchema).default([]),
     faults: z.array(faultSchema).default([]),
@@ -281,6 +386,7 @@ export const scenarioFileSchema = z
 type TimedEntry = { at?: number; afterSeconds?: number };
 type ScenarioShape = {
   catalog: { id: string }[];
+  catalogTimeline: { model: string; region?: string; timeline: TimedEntry[] }[];
   grants: { region: string; model: string; timeline?: TimedEntry[]; invoke?: TimedEntry[] }[];
   faults: { models?: string[] }[];
 };
@@ -315,6 +421,27 @@ function checkCrossReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): vo
   });
 
   const known = new Set([...catalogIds, ...scenario.grants.map((grant) => grant.model)]);
+  const catalogScripted = new Set<string>();
+  scenario.catalogTimeline.forEach((script, i) => {
+    const where = script.region ?? 'every region';
+    const key = `${script.region ?? '*'} ${script.model}`;
+    if (catalogScripted.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['catalogTimeline', i],
+        message: `${script.model} in ${where} already has a catalog timeline; merge the two`,
+      });
+    }
+    catalogScripted.add(key);
+    if (!known.has(script.model)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['catalogTimeline', i, 'model'],
+        message: `${script.model} is neither in the catalog nor in grants`,
+      });
+    }
+    checkTimelineOrder(script.timeline, ['catalogTimeline', i, 'timeline'], ctx);
+  });
   scenario.faults.forEach((fault, i) => {
     fault.models?.forEach((model, j) => {
       if (!known.has(model)) {
@@ -358,4 +485,10 @@ export type TimelineEntrySpec = z.output<typeof timelineEntrySchema>;
 export type InvokeEntrySpec = z.output<typeof invokeEntrySchema>;
 export type AgreementSpec = z.output<typeof agreementSchema>;
 export type CatalogModelSpec = z.output<typeof catalogModelSchema>;
+export type LifecycleSpec = z.output<typeof lifecycleSchema>;
+export type CatalogScriptSpec = z.output<typeof catalogScriptSchema>;
+export type CatalogEntrySpec = z.output<typeof catalogEntrySchema>;
+
+/** A lifecycle date as scripted: a fixed moment, or a distance from the simulator's start. */
+export type SimDate = { atMs: number } | { offsetMs: number };
 export type FaultSpec = z.output<typeof faultSchema>;

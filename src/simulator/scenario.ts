@@ -8,11 +8,13 @@ import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { BedrockAccessMonitorError } from '../errors.ts';
 import { type CatalogModel, resolveCatalogModel } from './catalog.ts';
+import type { CatalogScript } from './catalog-book.ts';
 import { answerFromSpec, type GrantAnswer } from './grant-answers.ts';
 import { type FaultSpec, scenarioFileSchema } from './scenario-schema.ts';
 import {
   type AgreementPlan,
   agreementDelayFrom,
+  catalogScriptsFromFile,
   DEFAULT_AGREEMENT_DELAY,
   type GrantScript,
   grantScriptsFromFile,
@@ -24,6 +26,8 @@ export interface Scenario {
   callerArn: string;
   /** Scenario catalog plus every model only named in `grants`, with defaults. */
   catalog: CatalogModel[];
+  /** How catalog entries change over time: lifecycle status and dates, listed or not. */
+  catalogScripts: CatalogScript[];
   /** For catalog models in regions no grant scripts. */
   defaultAnswer: GrantAnswer;
   grants: GrantScript[];
@@ -130,7 +134,7 @@ export function parseScenario(text: string, file: string): Scenario {
   for (const grant of scenarioFile.grants) {
     // An inference profile id is no foundation model: ListFoundationModels never lists it.
     if (!catalogIds.has(grant.model) && modelIdOfInferenceProfile(grant.model) === undefined) {
-      catalog.push(resolveCatalogModel({ id: grant.model, lifecycle: 'ACTIVE' }));
+      catalog.push(resolveCatalogModel({ id: grant.model, lifecycle: { status: 'ACTIVE' } }));
       catalogIds.add(grant.model);
     }
   }
@@ -140,6 +144,7 @@ export function parseScenario(text: string, file: string): Scenario {
       scenarioFile.callerArn ??
       `arn:aws:sts::${scenarioFile.account}:assumed-role/BedrockAccessMonitor/simulator`,
     catalog,
+    catalogScripts: catalogScriptsFromFile(scenarioFile),
     defaultAnswer: answerFromSpec(scenarioFile.default),
     grants: grantScriptsFromFile(scenarioFile, agreementDelay),
     faults: scenarioFile.faults,

@@ -19,6 +19,7 @@ import {
 import { type OperationContext, readModelLabel, runOperation } from './bedrock-operations.ts';
 import { matchBedrockRoute } from './bedrock-routes.ts';
 import { readJsonObject, type Validated } from './bedrock-validation.ts';
+import { CatalogBook } from './catalog-book.ts';
 import { type InvokedModel, resolveInvokedModel } from './converse.ts';
 import { type FaultContext, FaultInjector, type Rejection } from './faults.ts';
 import { GrantBook } from './grant-book.ts';
@@ -59,6 +60,7 @@ export class BedrockSimulator {
   private currentTick = 0;
   private readonly startedAtMs: number;
   private readonly grants: GrantBook;
+  private readonly catalog: CatalogBook;
   private readonly useCaseForm: UseCaseForm;
   private readonly faults: FaultInjector;
   private readonly recorder = new StatsRecorder();
@@ -69,6 +71,7 @@ export class BedrockSimulator {
   ) {
     this.startedAtMs = clock();
     this.grants = new GrantBook(scenario);
+    this.catalog = new CatalogBook(scenario, this.grants, this.startedAtMs);
     this.useCaseForm = new UseCaseForm(scenario.useCaseFormSubmitted);
     this.faults = new FaultInjector(scenario.faults);
   }
@@ -169,13 +172,14 @@ export class BedrockSimulator {
       operation === 'Converse' && label.ok && label.value !== undefined
         ? resolveInvokedModel(label.value, region, this.scenario.account)
         : undefined;
+    const nowMs = this.clock();
     const faultContext: FaultContext = {
       region,
       operation,
       modelId: faultModelId(operation, label, body, invoked),
       invokedId: invoked?.invokedId,
       time,
-      nowMs: this.clock(),
+      nowMs,
     };
     const delayMs = this.faults.latencyMs(faultContext);
 
@@ -190,7 +194,9 @@ export class BedrockSimulator {
     const context: OperationContext = {
       region,
       time,
+      nowMs,
       grants: this.grants,
+      catalog: this.catalog,
       useCaseForm: this.useCaseForm,
       account: this.scenario.account,
       callerArn: this.scenario.callerArn,

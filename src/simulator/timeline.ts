@@ -2,9 +2,15 @@
  * Simulated time and the scripted timelines. Time has two axes: ticks, advanced on purpose by
  * a test or the demo, and seconds since the simulator started, from an injectable clock.
  */
+import type { CatalogEntry, CatalogScript } from './catalog-book.ts';
 import { answerFromSpec, type GrantAnswer } from './grant-answers.ts';
 import { type InvokeResult, isInvokePreset } from './invoke-outcomes.ts';
-import type { AgreementSpec, InvokeEntrySpec, ScenarioFile } from './scenario-schema.ts';
+import type {
+  AgreementSpec,
+  CatalogEntrySpec,
+  InvokeEntrySpec,
+  ScenarioFile,
+} from './scenario-schema.ts';
 
 export interface SimTime {
   tick: number;
@@ -100,5 +106,23 @@ export function grantScriptsFromFile(file: ScenarioFile, defaultDelay: SimDelay)
     timeline: (grant.timeline ?? []).map((entry) => timed(entry, answerFromSpec(entry))),
     invoke: (grant.invoke ?? []).map((entry) => timed(entry, invokeResultFromSpec(entry))),
     agreement: grant.agreement && agreementPlanFrom(grant.agreement, defaultDelay),
+  }));
+}
+
+function catalogEntryFromSpec(entry: CatalogEntrySpec): CatalogEntry {
+  if (!entry.listed || entry.status === undefined) return { listed: false };
+  const { startOfLifeTime, legacyTime, publicExtendedAccessTime, endOfLifeTime } = entry;
+  return {
+    listed: true,
+    status: entry.status,
+    dates: { startOfLifeTime, legacyTime, publicExtendedAccessTime, endOfLifeTime },
+  };
+}
+
+export function catalogScriptsFromFile(file: ScenarioFile): CatalogScript[] {
+  return file.catalogTimeline.map((script) => ({
+    modelId: script.model,
+    region: script.region,
+    timeline: script.timeline.map((entry) => timed(entry, catalogEntryFromSpec(entry))),
   }));
 }

@@ -41,8 +41,10 @@ describe('serverless/esbuild-plugins.cjs: config/watched-models.yml as data', ()
     expect(config.default).toEqual({
       regions: ['us-east-1'],
       models: [{ id: 'amazon.nova-pro-v1:0' }],
-      notify: ['ready', 'revoked', 'failed', 'blocked'],
+      notify: ['ready', 'revoked', 'failed', 'blocked', 'lifecycle', 'stuck', 'config'],
       confirmRevocation: 2,
+      lifecycleWarnings: [30, 7, 1],
+      stuckAfter: '30m',
     });
     expect(code).not.toContain('a comment');
   });

@@ -5,6 +5,8 @@ import { parseWatchedModels } from '../../src/config/load-config.ts';
 import { INFERENCE_PROFILE_PREFIXES, WatchedConfigSchema } from '../../src/config/schema.ts';
 import {
   resolveTargets,
+  stuckAfterMs,
+  verificationIntervalMs,
   verificationTarget,
   type WatchedConfig,
 } from '../../src/config/watched-config.ts';
@@ -40,11 +42,22 @@ describe('the shipped config/watched-models.yml', () => {
 });
 
 describe('defaults', () => {
-  it('notifies ready, revoked, failed and blocked and confirms a revocation twice when not told otherwise', () => {
+  it('notifies every kind but requested and changed, confirms a revocation twice, warns 30, 7 and 1 days ahead, calls 30 minutes in progress stuck', () => {
     const config = parseOrThrow('regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\n');
 
-    expect(config.notify).toEqual(['ready', 'revoked', 'failed', 'blocked']);
+    expect(config.notify).toEqual([
+      'ready',
+      'revoked',
+      'failed',
+      'blocked',
+      'lifecycle',
+      'stuck',
+      'config',
+    ]);
     expect(config.confirmRevocation).toBe(2);
+    expect(config.lifecycleWarnings).toEqual([30, 7, 1]);
+    expect(config.stuckAfter).toBe('30m');
+    expect(stuckAfterMs(config)).toBe(1_800_000);
   });
 
   it('keeps the values the file gives', () => {
@@ -62,7 +75,15 @@ describe('defaults', () => {
 
     first.notify.push('changed');
 
-    expect(parseOrThrow(text).notify).toEqual(['ready', 'revoked', 'failed', 'blocked']);
+    expect(parseOrThrow(text).notify).toEqual([
+      'ready',
+      'revoked',
+      'failed',
+      'blocked',
+      'lifecycle',
+      'stuck',
+      'config',
+    ]);
   });
 });
 
@@ -90,7 +111,12 @@ describe('verify', () => {
   });
 
   it.each([
-    ['yes', 4, 13, '"verify" must be true, false, or { inferenceProfile: <profile id> }; found'],
+    [
+      'yes',
+      4,
+      13,
+      '"verify" must be true, false, or a mapping like { inferenceProfile: us.anthropic.claude-sonnet-4-5-20250929-v1:0, every: 1d }; found "yes".',
+    ],
     [
       '{ inferenceProfile: anthropic.claude-sonnet-4-5-20250929-v1:0 }',
       4,
@@ -106,8 +132,8 @@ describe('verify', () => {
     [
       '{ profile: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }',
       4,
-      13,
-      'takes only "inferenceProfile"',
+      15,
+      'Unknown key "profile". The keys allowed here are inferenceProfile, every.',
     ],
   ])('refuses verify: %s with line and message', (verify, line, column, message) => {
     const result = withVerify(verify);
@@ -117,6 +143,145 @@ describe('verify', () => {
     expect(result.problems).toEqual([
       expect.objectContaining({ line, column, message: expect.stringContaining(message) }),
     ]);
+  });
+});
+
+describe('verify every', () => {
+  const withVerify = (verify: string) =>
+    parseWatchedModels(
+      `regions: [us-east-1]\nmodels:\n  - id: amazon.nova-pro-v1:0\n    verify: ${verify}\n`,
+      'config/watched-models.yml',
+    );
+
+  it('repeats the verification at the interval, through the model id unless a profile is given', () => {
+    const daily = withVerify('{ every: 1d }');
+    const both = withVerify('{ inferenceProfile: us.amazon.nova-pro-v1:0, every: 12h }');
+    const once = withVerify('true');
+
+    if (!daily.ok || !both.ok || !once.ok) throw new Error('expected valid configs');
+    expect(verificationTarget(daily.config, 'amazon.nova-pro-v1:0')).toBe('amazon.nova-pro-v1:0');
+    expect(verificationIntervalMs(daily.config, 'amazon.nova-pro-v1:0')).toBe(86_400_000);
+    expect(verificationTarget(both.config, 'amazon.nova-pro-v1:0')).toBe('us.amazon.nova-pro-v1:0');
+    expect(verificationIntervalMs(both.config, 'amazon.nova-pro-v1:0')).toBe(43_200_000);
+    expect(verificationIntervalMs(once.config, 'amazon.nova-pro-v1:0')).toBeUndefined();
+  });
+
+  it.each([
+    ['{ every: 30m }', 4, 22, '"every" must be at least 1h (each call is billed); found "30m".'],
+    [
+      '{ every: daily }',
+      4,
+      22,
+      '"every" must be a duration: a whole number and m (minutes), h (hours) or d (days), like 1d; found "daily".',
+    ],
+    [
+      '{ every: 24 }',
+      4,
+      22,
+      '"every" must be a duration: a whole number and m (minutes), h (hours) or d (days), like 1d; found 24.',
+    ],
+    [
+      '{ every: 1d, evry: 2d }',
+      4,
+      26,
+      'Unknown key "evry"; did you mean "every"? The keys allowed here are inferenceProfile, every.',
+    ],
+  ])('refuses verify: %s at its line and column', (verify, line, column, message) => {
+    const result = withVerify(verify);
+
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ line, column, message })],
+    });
+  });
+});
+
+describe('lifecycleWarnings, stuckAfter and where eventBusName goes', () => {
+  const withKeys = (keys: string) =>
+    parseWatchedModels(
+      `regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\n${keys}\n`,
+      'config/watched-models.yml',
+    );
+
+  it('keeps the lead times and the duration the file gives; [] turns warnings off', () => {
+    const given = parseOrThrow(
+      'regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\nlifecycleWarnings: [60, 14]\nstuckAfter: 2h\n',
+    );
+    const none = parseOrThrow(
+      'regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\nlifecycleWarnings: []\n',
+    );
+
+    expect(given.lifecycleWarnings).toEqual([60, 14]);
+    expect(stuckAfterMs(given)).toBe(7_200_000);
+    expect(none.lifecycleWarnings).toEqual([]);
+  });
+
+  it.each([
+    [
+      'lifecycleWarnings: [30, 7.5]',
+      3,
+      25,
+      'Each lead time in "lifecycleWarnings" must be a whole number of days from 1 to 365, like 30; found 7.5.',
+    ],
+    [
+      'lifecycleWarnings: [0]',
+      3,
+      21,
+      'Each lead time in "lifecycleWarnings" must be a whole number of days from 1 to 365, like 30; found 0.',
+    ],
+    [
+      'lifecycleWarnings: [720]',
+      3,
+      21,
+      'Each lead time in "lifecycleWarnings" must be a whole number of days from 1 to 365, like 30; found 720.',
+    ],
+    [
+      'lifecycleWarnings: 30',
+      3,
+      20,
+      '"lifecycleWarnings" must be a list of days, like [30, 7, 1]; found 30.',
+    ],
+    [
+      'lifecycleWarnings: [30, 7, 30]',
+      3,
+      28,
+      '30 is listed twice in "lifecycleWarnings". The first is at column 21.',
+    ],
+    [
+      'stuckAfter: 30',
+      3,
+      13,
+      '"stuckAfter" must be a duration: a whole number and m (minutes), h (hours) or d (days), like 30m; found 30.',
+    ],
+    [
+      'stuckAfter: 90s',
+      3,
+      13,
+      '"stuckAfter" must be a duration: a whole number and m (minutes), h (hours) or d (days), like 30m; found "90s".',
+    ],
+    [
+      'stuckAfter: 0m',
+      3,
+      13,
+      '"stuckAfter" must be a duration: a whole number and m (minutes), h (hours) or d (days), like 30m; found "0m".',
+    ],
+    [
+      'eventBusName: default',
+      3,
+      1,
+      '"eventBusName" is a parameter of the stack, not a key of this file: deploy with --param="eventBusName=default" (or the name of your bus) to send every announced event to EventBridge as well.',
+    ],
+    [
+      'notify: [lifecyle]',
+      3,
+      10,
+      '"lifecyle" is not a notification kind; did you mean "lifecycle"?',
+    ],
+  ])('refuses %s at its line and column', (keys, line, column, message) => {
+    expect(withKeys(keys)).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ line, column, message })],
+    });
   });
 });
 

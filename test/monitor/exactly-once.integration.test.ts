@@ -156,6 +156,8 @@ async function play(
     models: [],
     notify: t.notify,
     confirmRevocation: t.confirmRevocation,
+    lifecycleWarnings: [30, 7, 1],
+    stuckAfter: '30m',
   };
   const targets = PAIRS.slice(0, t.pairCount);
   // resolveTargets(config) reads these: each pair is its own model entry.

@@ -13,6 +13,8 @@ const CONFIG: WatchedConfig = {
   models: [{ id: TITAN }, { id: CLAUDE }],
   notify: ['ready', 'revoked', 'failed'],
   confirmRevocation: 2,
+  lifecycleWarnings: [30, 7, 1],
+  stuckAfter: '30m',
 };
 
 function setup() {

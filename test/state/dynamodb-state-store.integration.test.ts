@@ -478,6 +478,8 @@ describe('runCheck over DynamoDbStateStore', () => {
     models: [{ id: TITAN }, { id: CLAUDE }],
     notify: ['ready', 'revoked', 'failed'],
     confirmRevocation: 2,
+    lifecycleWarnings: [30, 7, 1],
+    stuckAfter: '30m',
   };
 
   it('stores a baseline, then writes nothing when nothing changed: one Query, no write', async () => {

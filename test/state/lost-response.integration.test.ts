@@ -162,6 +162,8 @@ describe.each([
       models: [{ id: TITAN }],
       notify: ['ready'],
       confirmRevocation: 2,
+      lifecycleWarnings: [30, 7, 1],
+      stuckAfter: '30m',
     };
     const availability = new ScriptedAvailability().set('us-east-1', TITAN, 'IN_PROGRESS');
     const notifier = new RecordingNotifier();

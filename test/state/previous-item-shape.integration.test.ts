@@ -117,6 +117,8 @@ describe('items the previous version stored', () => {
       models: [{ id: MODEL }],
       notify: ['ready', 'revoked', 'failed', 'blocked'],
       confirmRevocation: 2,
+      lifecycleWarnings: [30, 7, 1],
+      stuckAfter: '30m',
     };
     const notifier = new RecordingNotifier();
     const deps: MonitorDeps = {
