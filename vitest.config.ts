@@ -1,20 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
 import { configDefaults, defineConfig, type Plugin } from 'vitest/config';
-import { watchedModelsModule } from './src/config/watched-models-module.ts';
-import { formatProblems } from './src/errors.ts';
 
 /**
- * Imports config/watched-models.yml as the validated config, as the Lambda bundle does
- * (serverless/esbuild-plugins.cjs), so the handler under test runs what would be deployed.
+ * Imports config/watched-models.yml as its text, as esbuild's text loader does in the Lambda
+ * bundle (custom.esbuild.loader in serverless.yml), so the handler under test runs what would
+ * be deployed.
  */
-const watchedModelsAsData: Plugin = {
-  name: 'watched-models-as-data',
+const watchedModelsAsText: Plugin = {
+  name: 'watched-models-as-text',
   async load(id) {
     if (!id.endsWith('/watched-models.yml')) return null;
-    const result = watchedModelsModule(await readFile(id, 'utf8'), relative(process.cwd(), id));
-    if (!result.ok) throw new Error(formatProblems(result.problems));
-    return result.code;
+    return `export default ${JSON.stringify(await readFile(id, 'utf8'))};\n`;
   },
 };
 
@@ -24,7 +20,7 @@ const INTEGRATION = 'test/**/*.integration.test.ts';
 const INFRA = 'test/infra/**/*.test.ts';
 
 export default defineConfig({
-  plugins: [watchedModelsAsData],
+  plugins: [watchedModelsAsText],
   test: {
     testTimeout: 20_000,
     hookTimeout: 20_000,

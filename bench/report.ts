@@ -126,9 +126,10 @@ export function renderReport(report: BenchReport): string {
         `   ${size.name}: the quiet run read ${Math.round(size.stateBytes / 1024)} KiB of state (read units x 4 KiB): ${size.expectedQueries} Query expected, ${size.quiet.requests.Query ?? 0} made`,
     ),
     '',
-    '3. Cold start: bundles built with serverless.yml custom.esbuild (as serverless-esbuild passes it)',
+    '3. Cold start, for information: bundles built with serverless.yml custom.esbuild (as serverless-esbuild passes it)',
   );
   const { coldStart } = report;
+  const firstRun = report.deployedHandler[0];
   out.push(
     table(
       [
@@ -147,51 +148,23 @@ export function renderReport(report: BenchReport): string {
           coldStart.ratio.toFixed(2),
         ],
         [
-          'baseline (the goal): every SDK client + Powertools package the handler uses, imported',
+          'baseline: every SDK client + Powertools package the handler uses, imported',
           fmtBytes(coldStart.baseline.bytes),
           fmtBytes(coldStart.baseline.lazyBytes),
           fmtMs(coldStart.baseline.medianImportMs, 1),
           '1.00',
         ],
-        [
-          `baseline at start: only those the handler loads at start (handler / this = ${coldStart.baselineAtStart.ratio.toFixed(2)})`,
-          fmtBytes(coldStart.baselineAtStart.bytes),
-          fmtBytes(coldStart.baselineAtStart.lazyBytes),
-          fmtMs(coldStart.baselineAtStart.medianImportMs, 1),
-          (coldStart.baselineAtStart.medianImportMs / coldStart.baseline.medianImportMs).toFixed(2),
-        ],
-        [
-          "the handler's modules, nothing created (no Logger, Metrics, DynamoDB client)",
-          fmtBytes(coldStart.modulesOnly.bytes),
-          fmtBytes(coldStart.modulesOnly.lazyBytes),
-          fmtMs(coldStart.modulesOnly.medianImportMs, 1),
-          coldStart.modulesOnly.ratio.toFixed(2),
-        ],
       ],
     ),
-    '   what handlers/monitor.ts creates at module scope, each timed after the import (median):',
-    table(
-      ['created', 'ms'],
-      coldStart.initSteps.map(({ step, medianMs }) => [step, medianMs.toFixed(2)]),
-    ),
-    '   biggest inputs of what the handler import loads:',
-    table(
-      ['input', 'bytes in bundle'],
-      coldStart.topInputs.map(({ input, bytes }) => [input, fmtBytes(bytes)]),
-    ),
-    '   by package:',
+    ...(firstRun === undefined
+      ? []
+      : [
+          `   a whole cold start of the deployed handler (${firstRun.name}, a quiet run): import ${fmtMs(firstRun.importMs, 1)} + first run ${fmtMs(firstRun.invocations[0]?.wallMs ?? Number.NaN, 1)}`,
+        ]),
+    '   what the handler import loads, by package:',
     table(
       ['package', 'bytes in bundle'],
       coldStart.topPackages.map(({ package: name, bytes }) => [name, fmtBytes(bytes)]),
-    ),
-    '   a dependency alone, bundled the same way (median import):',
-    table(
-      ['probe', 'size', 'median import'],
-      coldStart.dependencies.map((probe) => [
-        probe.name,
-        fmtBytes(probe.bytes),
-        fmtMs(probe.medianImportMs, 1),
-      ]),
     ),
     '',
     '4. Memory: peak RSS (process.resourceUsage().maxRSS of a child process)',

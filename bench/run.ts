@@ -30,7 +30,7 @@ import { measureHandlerRuns } from './handler-runs.ts';
 import { measureHistoryLineBytes } from './history-lines.ts';
 import { readLambdaBedrockSettings } from './lambda-settings.ts';
 import { PRICES } from './prices.ts';
-import { type BenchReport, fmtBytes, type Goal, renderReport, usd } from './report.ts';
+import { type BenchReport, type Goal, renderReport, usd } from './report.ts';
 import { measureScale } from './scale.ts';
 import { readDeployedStack, runsPerMonth } from './serverless-stack.ts';
 import { round } from './stats.ts';
@@ -252,12 +252,6 @@ function assemble(parts: {
       measured: `${size.quiet.writes} writes, ${size.quiet.publishes} publishes, ${JSON.stringify(size.quiet.requests)}`,
       met: size.goalMet,
     })),
-    {
-      part: '3 cold start',
-      goal: `bundle loaded at start <= ${fmtBytes(coldStart.goalBytes)}, import ratio <= ${coldStart.goalRatio}`,
-      measured: `${fmtBytes(coldStart.handler.bytes)} (${fmtBytes(coldStart.handler.bytes + coldStart.handler.lazyBytes)} with lazy chunks), ratio ${coldStart.ratio.toFixed(2)}`,
-      met: coldStart.goalMet,
-    },
     {
       part: '4 memory',
       goal: `peak RSS <= ${goalMib} MiB`,

@@ -91,13 +91,6 @@ export class NotificationError extends BedrockAccessMonitorError {}
 export class EnvironmentError extends BedrockAccessMonitorError {}
 
 /**
- * Code a run needed (the SNS notifier, the Converse verifier) could not be loaded: the package
- * is broken. Thrown after the run has saved its state, so the invocation fails and shows in
- * the function's Errors, while the transitions wait in the outbox.
- */
-export class DeliveryLoadError extends BedrockAccessMonitorError {}
-
-/**
  * A defect of this program (a RangeError, a TypeError, ...) met while checking or verifying:
  * never a transient AWS failure. The run saves what the other checks found, then fails with
  * this error, so the invocation shows in the function's Errors and its alarm fires.

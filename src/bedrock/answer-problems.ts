@@ -1,4 +1,4 @@
-import type * as z from '../validation/zod-mini.ts';
+import type * as z from 'zod';
 
 /**
  * What is wrong with an answer Bedrock sent, field by field, for a log line and a failure

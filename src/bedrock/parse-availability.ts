@@ -1,5 +1,5 @@
+import * as z from 'zod';
 import type { RawAvailability } from '../grants/types.ts';
-import * as z from '../validation/zod-mini.ts';
 import { describeAnswerProblems } from './answer-problems.ts';
 
 // The SDK's REST-JSON deserializer does not check required members or enum values: a 200

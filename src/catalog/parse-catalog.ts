@@ -1,5 +1,5 @@
+import * as z from 'zod';
 import { describeAnswerProblems } from '../bedrock/answer-problems.ts';
-import * as z from '../validation/zod-mini.ts';
 import { LIFECYCLE_STATUSES, type ModelLifecycle } from './model-lifecycle.ts';
 
 // The SDK neither checks required members nor enum values (an unknown status arrives as any

@@ -3,7 +3,7 @@
  * `$schema` comment on its first line). Generated from the zod schema so the two never disagree;
  * duplicate model ids and "did you mean" hints exist only in the zod schema.
  */
-import * as z from '../validation/zod-mini.ts';
+import * as z from 'zod';
 import { WatchedConfigSchema } from './schema.ts';
 
 /** The JSON Schema object; draft-07 because every YAML/JSON editor plugin supports it. */

@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Document, YAMLError, Node as YamlNode } from 'yaml';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import * as z from 'zod';
 import { ConfigError, type ConfigProblem, formatProblems } from '../errors.ts';
 import { closestMatch } from '../text/did-you-mean.ts';
-import * as z from '../validation/zod-mini.ts';
 import { findInvisibleCharacter, invisibleCharacterProblem } from './invisible-characters.ts';
 import {
   ACCEPTED_CHECKS_PER_SECOND_PER_REGION,
@@ -411,22 +411,22 @@ function allowedKeysAt(path: Path): string[] {
   let schema: unknown = WatchedConfigSchema;
   for (const segment of path) {
     const inner = unwrap(schema);
-    if (inner instanceof z.ZodMiniObject) schema = inner.shape[String(segment)];
-    else if (inner instanceof z.ZodMiniArray) schema = inner.def.element;
+    if (inner instanceof z.ZodObject) schema = inner.shape[String(segment)];
+    else if (inner instanceof z.ZodArray) schema = inner.def.element;
     else return [];
   }
   const inner = unwrap(schema);
-  return inner instanceof z.ZodMiniObject ? Object.keys(inner.shape) : [];
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
 }
 
 function unwrap(schema: unknown): unknown {
   let inner = schema;
-  while (inner instanceof z.ZodMiniOptional || inner instanceof z.ZodMiniDefault) {
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) {
     inner = inner.def.innerType;
   }
   // A union with a mapping option (`verify`): its keys are the ones allowed in a mapping.
-  if (inner instanceof z.ZodMiniUnion) {
-    return (inner.def.options as unknown[]).find((option) => option instanceof z.ZodMiniObject);
+  if (inner instanceof z.ZodUnion) {
+    return (inner.def.options as unknown[]).find((option) => option instanceof z.ZodObject);
   }
   return inner;
 }

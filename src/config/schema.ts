@@ -3,9 +3,10 @@
  * Every message here is written for the person editing the YAML file; load-config.ts adds the
  * file, line and column. The same schema generates config/watched-models.schema.json.
  */
+
+import * as z from 'zod';
 import { EVENT_KINDS, type EventKind } from '../events/event-kinds.ts';
 import { closestMatch } from '../text/did-you-mean.ts';
-import * as z from '../validation/zod-mini.ts';
 import { BEDROCK_REGIONS } from './bedrock-regions.ts';
 import { DURATION_PATTERN, parseDurationMs } from './duration.ts';
 import {

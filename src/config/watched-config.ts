@@ -4,8 +4,8 @@
  * load the validator: only the type comes from the schema, and types leave no code behind.
  */
 
+import type * as z from 'zod';
 import type { CheckTarget } from '../grants/types.ts';
-import type * as z from '../validation/zod-mini.ts';
 import { parseDurationMs } from './duration.ts';
 import type { WatchedConfigSchema } from './schema.ts';
 

@@ -5,6 +5,7 @@ import {
   type BedrockClientForRegion,
   createBedrockClientCache,
 } from '../bedrock/bedrock-clients.ts';
+import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import { checkBudgetMs } from '../config/run-capacity.ts';
@@ -12,16 +13,15 @@ import type { WatchedConfig } from '../config/watched-config.ts';
 import {
   BedrockAccessMonitorError,
   DefectError,
-  DeliveryLoadError,
   describeError,
   EnvironmentError,
 } from '../errors.ts';
 import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
 import type { Notifier } from '../notify/notifier.ts';
+import { createTopicNotifier } from '../notify/sns-notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
-import type { Verifier } from '../verify/converse-verifier.ts';
-import { lazyConverseVerifier, lazySnsNotifier } from './lazy-delivery.ts';
+import { createConverseVerifier, type Verifier } from '../verify/converse-verifier.ts';
 import { type MetricsSink, publishRunMetrics, summaryLogFields } from './run-telemetry.ts';
 import { scheduledTime } from './scheduled-time.ts';
 
@@ -39,9 +39,10 @@ export interface MonitorHandlerOptions {
   now?: () => Date;
   /** The Bedrock client of each region; default: one per region, created on first use. */
   clientForRegion?: BedrockClientForRegion;
-  /** Tests replace how the notifier and the verifier are loaded (lazy-delivery.ts). */
-  loadNotifier?: () => Promise<Notifier>;
-  loadVerifier?: () => Promise<Verifier>;
+  /** Default: SNS Publish to the alert topic. */
+  notifier?: Notifier;
+  /** Default: a Converse call per verified model, its runtime client created on first use. */
+  verifier?: Verifier;
 }
 
 export type MonitorHandler = (event: unknown, context: MonitorContext) => Promise<RunSummary>;
@@ -67,11 +68,10 @@ export function runBudget(
 }
 
 /**
- * Builds the scheduled handler. The DynamoDB client and the store are created here, once per
- * container, and reused by every invocation; the Bedrock clients on a region's first check;
- * the SNS and Bedrock Runtime clients when a run first publishes or verifies. The config is
- * read on the first invocation: the bundled one as data (validated at package time), or the
- * WATCHED_MODELS_FILE, validated then.
+ * Builds the scheduled handler. The DynamoDB and SNS clients and the store are created here,
+ * once per container, and reused by every invocation; the Bedrock clients on a region's first
+ * check, the Bedrock Runtime client on its first verification. The config is read and
+ * validated on the first invocation: the bundled one, or the WATCHED_MODELS_FILE.
  */
 export function createMonitorHandler({
   environment,
@@ -79,8 +79,9 @@ export function createMonitorHandler({
   metrics,
   now = () => new Date(),
   clientForRegion = createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
-  loadNotifier,
-  loadVerifier,
+  notifier = createTopicNotifier(environment.alertTopicArn, topicRegion(environment.alertTopicArn)),
+  // Only called for models whose config entry has `verify`, and only when they become ENABLED.
+  verifier = createConverseVerifier(createRuntimeClientCache({ requestTimeoutMs: 10_000 })),
 }: MonitorHandlerOptions): MonitorHandler {
   const availability = createBedrockAvailabilitySource({
     clientForRegion,
@@ -91,27 +92,9 @@ export function createMonitorHandler({
     tableName: environment.stateTableName,
     historyTtlDays: environment.historyTtlDays,
   });
-  // Both are loaded by the first run that publishes or verifies (lazy-delivery.ts). A load
-  // that fails is collected here and fails the invocation once the run has saved its state.
-  const loadFailures: string[] = [];
-  const onLoadFailure = (what: string, error: unknown) =>
-    loadFailures.push(`${what} could not be loaded: ${describeError(error)}`);
-  const notifier = lazySnsNotifier({
-    topicArn: environment.alertTopicArn,
-    region: topicRegion(environment.alertTopicArn),
-    onLoadFailure,
-    ...(loadNotifier === undefined ? {} : { load: loadNotifier }),
-  });
-  // Only called for models whose config entry has `verify`, and only when they become ENABLED.
-  const verifier = lazyConverseVerifier({
-    requestTimeoutMs: 10_000,
-    onLoadFailure,
-    ...(loadVerifier === undefined ? {} : { load: loadVerifier }),
-  });
   let config: Promise<WatchedConfig> | undefined;
 
   return async (event, context) => {
-    loadFailures.length = 0;
     let summary: RunSummary;
     try {
       config ??= loadLambdaConfig(environment.watchedModelsFile);
@@ -148,13 +131,6 @@ export function createMonitorHandler({
         stack: (defects[0] as Error | undefined)?.stack,
       });
       throw error;
-    }
-    if (loadFailures.length > 0) {
-      const problems = [...new Set(loadFailures)];
-      log.error('Run saved its state, but code it needed could not be loaded', { problems });
-      throw new DeliveryLoadError(
-        `${problems.join('; ')}. The run saved its state; its notifications wait in the outbox for a run that can send them. Redeploy the function if this persists.`,
-      );
     }
     return summary;
   };

@@ -1,12 +1,12 @@
+import * as z from 'zod';
 import { GRANT_STATES, TRANSITION_EVENT_SCHEMA, TRANSITION_KINDS } from '../grants/types.ts';
-import * as z from '../validation/zod-mini.ts';
 
 // Stored items are input like any other: a file edited by hand or written by an older
 // version must be recognised before the engine trusts it.
 const grantState = z.enum(GRANT_STATES);
 const nullableString = z.nullable(z.string());
 const nonEmptyString = z.string().check(z.minLength(1));
-const positiveInt = z.int().check(z.minimum(1));
+const positiveInt = z.int().check(z.gte(1));
 
 export const rawAvailabilitySchema = z.object({
   agreement: nullableString,

@@ -12,7 +12,6 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { METRIC } from '../../src/lambda/run-telemetry.ts';
 import { DYNAMODB_STATE_STORE_ACTIONS } from '../../src/state/dynamodb-state-store.ts';
 import {
@@ -970,19 +969,14 @@ describe('the Lambda package', () => {
     expect(zipBytes).toBeLessThan(2 * 1024 * 1024);
   });
 
-  it('bundles config/watched-models.yml in the handler entry, as data', () => {
-    const config = parseYaml(
-      readFileSync(join(REPO_ROOT, 'config', 'watched-models.yml'), 'utf8'),
-    ) as {
-      regions: string[];
-      models: { id: string; regions?: string[] }[];
-    };
-    const values = [
-      ...config.regions,
-      ...config.models.flatMap((model) => [model.id, ...(model.regions ?? [])]),
-    ];
-    expect(values.length).toBeGreaterThan(3);
-    expect(values.filter((value) => !bundle.includes(JSON.stringify(value)))).toEqual([]);
+  it('bundles config/watched-models.yml in the handler entry, as its text', () => {
+    // esbuild's text loader, minified: a template literal, its lines kept, \ ` and ${ escaped.
+    const lines = readFileSync(join(REPO_ROOT, 'config', 'watched-models.yml'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.replace(/\\|`|\$\{/g, (special) => `\\${special}`));
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.filter((line) => !bundle.includes(line))).toEqual([]);
   });
 
   it('keeps class names, which errors are matched and named by', () => {
@@ -1014,35 +1008,7 @@ describe('the Lambda package', () => {
     expect(await coldStart('console.log(typeof handler);', FUNCTION_ENV)).toBe('function');
   });
 
-  it('starts without the YAML parser, the validator, or the SNS and Bedrock Runtime clients', () => {
-    const modules = new Map(entries.map((e) => [e.name, e.read().toString('utf8')]));
-    const atStart = staticallyImported(modules, 'handlers/monitor.mjs');
-    const lazy = [...modules.keys()].filter((name) => !atStart.includes(name));
-    const markers = {
-      'the YAML parser': '"LineCounter"',
-      'the config validator': 'is listed twice in "regions"',
-      'the SNS client': '"PublishCommand"',
-      'the Bedrock Runtime client': '"ConverseCommand"',
-    };
-    for (const [what, marker] of Object.entries(markers)) {
-      // Each is in the package, in a chunk only a dynamic import() loads.
-      expect(
-        lazy.some((name) => modules.get(name)?.includes(marker)),
-        what,
-      ).toBe(true);
-      expect(
-        atStart.filter((name) => modules.get(name)?.includes(marker)),
-        what,
-      ).toEqual([]);
-    }
-    expect(
-      atStart.some((name) =>
-        modules.get(name)?.includes('"GetFoundationModelAvailabilityCommand"'),
-      ),
-    ).toBe(true);
-  });
-
-  it('reads a WATCHED_MODELS_FILE through its lazily loaded validator', async () => {
+  it('reads and validates a WATCHED_MODELS_FILE in place of the bundled config', async () => {
     const config = join(packageDir, 'replacement.yml');
     writeFileSync(
       config,
@@ -1057,7 +1023,7 @@ describe('the Lambda package', () => {
     );
   });
 
-  it('publishes a verified ready alert from its lazily loaded chunks, as packaged', async () => {
+  it('publishes a verified ready alert, as packaged', async () => {
     const model = 'amazon.nova-pro-v1:0';
     const bed = await LambdaTestBed.start(
       `account: "123456789012"
@@ -1133,22 +1099,6 @@ grants:
     }
   }, 120_000);
 });
-
-/** The modules an import of `entry` evaluates: it and the chunks its static imports reach. */
-function staticallyImported(modules: Map<string, string>, entry: string): string[] {
-  const loaded = [entry];
-  for (let index = 0; index < loaded.length; index += 1) {
-    const source = modules.get(loaded[index] as string) ?? '';
-    // `import{a as b}from"./chunk-X.mjs"` or `import"./chunk-X.mjs"`; never `import("...")`.
-    for (const [, file] of source.matchAll(
-      /\bimport\s*(?:[\w$*{}\s,]+from\s*)?"\.\/([\w-]+\.mjs)"/g,
-    )) {
-      const name = `handlers/${file}`;
-      if (modules.has(name) && !loaded.includes(name)) loaded.push(name);
-    }
-  }
-  return loaded;
-}
 
 describe('serverless package with an invalid config/watched-models.yml', () => {
   it('fails and shows the validator output, file:line:col: message', () => {

@@ -73,11 +73,11 @@ describe('a programming error in the availability path', () => {
     bed.nextRun(1);
     const defect = new TypeError("Cannot read properties of undefined (reading 'via')");
     const broken = bed.newContainer({
-      loadVerifier: async () => ({
+      verifier: {
         async verify() {
           throw defect;
         },
-      }),
+      },
     });
 
     await expect(bed.invoke(broken)).rejects.toBeInstanceOf(DefectError);

@@ -16,8 +16,7 @@ function reasonFor(input: unknown): string {
 
 const STATES = '"NOT_OFFERED"|"NOT_AUTHORIZED"|"FAILED"|"IN_PROGRESS"|"NOT_ENABLED"|"ENABLED"';
 
-// zod/mini loads no locale of its own: without the English one (src/validation/zod-mini.ts)
-// every one of these would read "Invalid input". These are full zod's words, kept unchanged.
+// zod's own English words, which the CLI and the logs show as they are.
 describe('describeInvalidRecord', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['an unknown state', { state: 'Enabled' }, `state: Invalid option: expected one of ${STATES}`],

@@ -71,11 +71,11 @@ export class LambdaTestBed {
   }
 
   /**
-   * A handler as a new container would build it, from the environment as it is now; `loaders`
-   * replace how it loads its notifier and verifier, or its Bedrock clients.
+   * A handler as a new container would build it, from the environment as it is now; `parts`
+   * replace its notifier, its verifier or its Bedrock clients.
    */
   newContainer(
-    loaders: Pick<MonitorHandlerOptions, 'loadNotifier' | 'loadVerifier' | 'clientForRegion'> = {},
+    parts: Pick<MonitorHandlerOptions, 'notifier' | 'verifier' | 'clientForRegion'> = {},
   ): MonitorHandler {
     const line =
       (level: LogLine['level']) =>
@@ -89,7 +89,7 @@ export class LambdaTestBed {
         publishStoredMetrics: () => {},
       },
       now: () => new Date(this.clock),
-      ...loaders,
+      ...parts,
     });
   }
 
