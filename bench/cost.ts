@@ -90,6 +90,18 @@ export function platformLogBytes(run: {
   return lines.reduce((total, line) => total + Buffer.byteLength(line), 0);
 }
 
+/**
+ * Milliseconds a part of a run measured here takes in Lambda at `memoryMb`. This machine gives
+ * it a whole core; Lambda gives memoryMb / 1769 of one, so its CPU time stretches by that factor.
+ */
+export function atLambdaMemory(
+  measured: { wallMs: number; cpuMs: number },
+  memoryMb: number,
+): number {
+  const stretch = LAMBDA_MB_PER_VCPU / memoryMb - 1;
+  return Math.ceil(measured.wallMs + measured.cpuMs * stretch);
+}
+
 export function estimateMonthlyCost(options: {
   run: MeasuredRun;
   runsPerMonth: number;
@@ -98,13 +110,12 @@ export function estimateMonthlyCost(options: {
   fixed: FixedCounts;
 }): CostEstimate {
   const { run, runsPerMonth, memoryMb, fixed } = options;
-  // This machine gives a run a whole core; at `memoryMb` Lambda gives memoryMb / 1769 of one,
-  // so the CPU part of a run stretches by that factor. Every run is billed as a cold start
-  // (INIT billed since 2025-08-01), an upper bound: most runs find a warm container.
-  const stretch = LAMBDA_MB_PER_VCPU / memoryMb - 1;
+  // Every run is billed as a cold start (INIT billed since 2025-08-01), an upper bound: most
+  // runs find a warm container.
   const measuredRunMs = run.importMs + run.invokeMs;
-  const estimatedBilledMs = Math.ceil(
-    run.importMs + run.importCpuMs * stretch + run.invokeMs + run.invokeCpuMs * stretch,
+  const estimatedBilledMs = atLambdaMemory(
+    { wallMs: run.importMs + run.invokeMs, cpuMs: run.importCpuMs + run.invokeCpuMs },
+    memoryMb,
   );
   const gbSeconds = (estimatedBilledMs / 1000) * (memoryMb / 1024) * runsPerMonth;
   const logBytesPerRun =

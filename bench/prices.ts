@@ -75,6 +75,13 @@ export const PRICES = {
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
     asOf: 'as published in 2025',
   },
+  sqsRequest: {
+    name: 'SQS standard queue request',
+    usd: 0.4 / 1_000_000,
+    per: 'request ($0.40 per million; a batch of up to 10 messages is one request, per 64 KB chunk)',
+    source: 'https://aws.amazon.com/sqs/pricing/',
+    asOf: 'as widely quoted in 2025 (the page itself could not be read from here); empty receives are billed (Knowledge Center "sqs-high-charges", 2021-07-23); SSE-SQS keys cost nothing',
+  },
   kmsKey: {
     name: 'KMS customer managed key',
     usd: 1.0,
