@@ -127,39 +127,10 @@ export function estimateMonthlyCost(options: {
     });
   const logGb = (logBytesPerRun * runsPerMonth) / 1024 ** 3;
 
-  const usage = (item: string, amount: string, price: Price, monthlyUsd: number): CostItem => ({
-    item,
-    kind: 'usage',
-    usage: amount,
-    price: priceText(price),
-    monthlyUsd,
-  });
   const items: CostItem[] = [
-    usage(
-      'Lambda duration',
-      `${estimatedBilledMs} ms x ${memoryMb} MB x ${runsPerMonth} runs = ${round(gbSeconds)} GB-s`,
-      PRICES.lambdaGbSecondArm,
-      gbSeconds * PRICES.lambdaGbSecondArm.usd,
-    ),
-    usage(
-      'Lambda requests',
-      `${runsPerMonth} requests`,
-      PRICES.lambdaRequest,
-      runsPerMonth * PRICES.lambdaRequest.usd,
-    ),
-    usage(
-      'DynamoDB reads',
-      `${run.readUnits} RRU x ${runsPerMonth} runs`,
-      PRICES.dynamoReadUnit,
-      run.readUnits * runsPerMonth * PRICES.dynamoReadUnit.usd,
-    ),
-    usage(
-      'DynamoDB writes',
-      `${run.writeUnits} WRU x ${runsPerMonth} runs (writes only on a change)`,
-      PRICES.dynamoWriteUnit,
-      run.writeUnits * runsPerMonth * PRICES.dynamoWriteUnit.usd,
-    ),
-    usage(
+    ...lambdaItems('', { billedMs: estimatedBilledMs, memoryMb }, runsPerMonth),
+    ...dynamoDbItems(run, runsPerMonth),
+    usageItem(
       'CloudWatch Logs',
       `${logBytesPerRun} B x ${runsPerMonth} runs = ${round(logGb * 1024, 1)} MB`,
       PRICES.logsIngestion,
@@ -172,7 +143,7 @@ export function estimateMonthlyCost(options: {
       price: priceText(PRICES.kmsKey),
       monthlyUsd: fixed.kmsKeys * PRICES.kmsKey.usd,
     },
-    usage(
+    usageItem(
       'CloudWatch custom metrics sent only above zero',
       `${fixed.eventMetrics} metrics x ${EVENT_HOURS_PER_MONTH} of ${HOURS_PER_MONTH} hours (assumed)`,
       PRICES.customMetric,
@@ -283,7 +254,62 @@ export const COST_NOTES = [
   'Not counted: DynamoDB storage and point-in-time recovery (under 1 MB of state), SNS, EventBridge schedules (free), log storage.',
 ];
 
-function priceText(price: Price): string {
+/** A cost item that grows with use. */
+export function usageItem(
+  item: string,
+  amount: string,
+  price: Price,
+  monthlyUsd: number,
+): CostItem {
+  return { item, kind: 'usage', usage: amount, price: priceText(price), monthlyUsd };
+}
+
+/** Lambda duration and requests of `invocations` a month, each `billedMs` at `memoryMb`. */
+export function lambdaItems(
+  what: string,
+  each: { billedMs: number; memoryMb: number },
+  invocations: number,
+): CostItem[] {
+  const gbSeconds = (each.billedMs / 1000) * (each.memoryMb / 1024) * invocations;
+  const suffix = what === '' ? '' : ` (${what})`;
+  return [
+    usageItem(
+      `Lambda duration${suffix}`,
+      `${round(each.billedMs, 1)} ms x ${each.memoryMb} MB x ${invocations} runs = ${round(gbSeconds)} GB-s`,
+      PRICES.lambdaGbSecondArm,
+      gbSeconds * PRICES.lambdaGbSecondArm.usd,
+    ),
+    usageItem(
+      `Lambda requests${suffix}`,
+      `${invocations} requests`,
+      PRICES.lambdaRequest,
+      invocations * PRICES.lambdaRequest.usd,
+    ),
+  ];
+}
+
+/** The reads of a quiet run's Query, and the writes (only when something changed), a month. */
+export function dynamoDbItems(
+  run: { readUnits: number; writeUnits: number },
+  runsPerMonth: number,
+): CostItem[] {
+  return [
+    usageItem(
+      'DynamoDB reads',
+      `${run.readUnits} RRU x ${runsPerMonth} runs`,
+      PRICES.dynamoReadUnit,
+      run.readUnits * runsPerMonth * PRICES.dynamoReadUnit.usd,
+    ),
+    usageItem(
+      'DynamoDB writes',
+      `${run.writeUnits} WRU x ${runsPerMonth} runs (writes only on a change)`,
+      PRICES.dynamoWriteUnit,
+      run.writeUnits * runsPerMonth * PRICES.dynamoWriteUnit.usd,
+    ),
+  ];
+}
+
+export function priceText(price: Price): string {
   return `$${price.usd < 0.01 ? price.usd.toPrecision(3) : price.usd.toFixed(2)} per ${price.per}`;
 }
 

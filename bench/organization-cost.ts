@@ -4,8 +4,15 @@
  * the number of members (the planner's runs, the event source's idle polling, the queue alarms,
  * the stack's key and alarms). Compared, in the same table, with one whole stack per account.
  */
-import { atLambdaMemory, type CostItem } from './cost.ts';
-import { PRICES, type Price } from './prices.ts';
+import {
+  atLambdaMemory,
+  type CostItem,
+  dynamoDbItems,
+  lambdaItems,
+  priceText,
+  usageItem,
+} from './cost.ts';
+import { PRICES } from './prices.ts';
 import { round } from './stats.ts';
 
 /** One member account's check as the real worker ran it here, warm, on a quiet period. */
@@ -63,52 +70,25 @@ export function organizationCost(options: {
   singleStackUsd: number;
 }): OrganizationCost {
   const { accounts, runsPerMonth, member, workerMemoryMb, hub } = options;
-  const usage = (item: string, amount: string, price: Price, monthlyUsd: number): CostItem => ({
-    item,
-    kind: 'usage',
-    usage: amount,
-    price: `${price.name}: $${price.usd} per ${price.per}`,
-    monthlyUsd,
-  });
-  const gbSeconds = (ms: number, memoryMb: number) => (ms / 1000) * (memoryMb / 1024);
   const workerMs = atLambdaMemory(member, workerMemoryMb);
   const coldShareMs =
     (atLambdaMemory(options.coldStartMeasured, workerMemoryMb) * options.coldStartsPerPeriod) /
     Math.max(1, accounts);
-  const memberGbSeconds = gbSeconds(workerMs + coldShareMs, workerMemoryMb) * runsPerMonth;
   const logGb = (member.logBytes * runsPerMonth) / 1024 ** 3;
   const perMember: CostItem[] = [
-    usage(
-      'Lambda duration (worker)',
-      `${workerMs} ms warm + ${round(coldShareMs, 1)} ms share of cold starts, x ${workerMemoryMb} MB x ${runsPerMonth} runs`,
-      PRICES.lambdaGbSecondArm,
-      memberGbSeconds * PRICES.lambdaGbSecondArm.usd,
+    ...lambdaItems(
+      'worker, with its share of cold starts',
+      { billedMs: workerMs + coldShareMs, memoryMb: workerMemoryMb },
+      runsPerMonth,
     ),
-    usage(
-      'Lambda requests (worker)',
-      `${runsPerMonth} invocations`,
-      PRICES.lambdaRequest,
-      runsPerMonth * PRICES.lambdaRequest.usd,
-    ),
-    usage(
+    usageItem(
       'SQS requests',
       `${round(SQS_REQUESTS_PER_MESSAGE, 2)} requests x ${runsPerMonth} messages`,
       PRICES.sqsRequest,
       SQS_REQUESTS_PER_MESSAGE * runsPerMonth * PRICES.sqsRequest.usd,
     ),
-    usage(
-      'DynamoDB reads',
-      `${member.readUnits} RRU x ${runsPerMonth} runs`,
-      PRICES.dynamoReadUnit,
-      member.readUnits * runsPerMonth * PRICES.dynamoReadUnit.usd,
-    ),
-    usage(
-      'DynamoDB writes',
-      `${member.writeUnits} WRU x ${runsPerMonth} runs (writes only on a change)`,
-      PRICES.dynamoWriteUnit,
-      member.writeUnits * runsPerMonth * PRICES.dynamoWriteUnit.usd,
-    ),
-    usage(
+    ...dynamoDbItems(member, runsPerMonth),
+    usageItem(
       'CloudWatch Logs',
       `${member.logBytes} B x ${runsPerMonth} runs`,
       PRICES.logsIngestion,
@@ -122,14 +102,8 @@ export function organizationCost(options: {
   const secondsPerMonth = runsPerMonth * 300;
   const idleReceives = (hub.idlePollers * secondsPerMonth) / hub.pollWaitSeconds;
   const hubItems: CostItem[] = [
-    usage(
-      'Lambda (planner)',
-      `${plannerMs} ms x ${hub.plannerMemoryMb} MB x ${runsPerMonth} runs, and the requests`,
-      PRICES.lambdaGbSecondArm,
-      gbSeconds(plannerMs, hub.plannerMemoryMb) * runsPerMonth * PRICES.lambdaGbSecondArm.usd +
-        runsPerMonth * PRICES.lambdaRequest.usd,
-    ),
-    usage(
+    ...lambdaItems('planner', { billedMs: plannerMs, memoryMb: hub.plannerMemoryMb }, runsPerMonth),
+    usageItem(
       'SQS idle polling',
       `${hub.idlePollers} pollers, one ${hub.pollWaitSeconds} s long poll each = ${Math.round(idleReceives)} requests`,
       PRICES.sqsRequest,
@@ -139,7 +113,7 @@ export function organizationCost(options: {
       item: 'CloudWatch alarms (queue)',
       kind: 'fixed',
       usage: `${hub.addedAlarmMetrics} alarm metrics`,
-      price: `${PRICES.alarm.name}: $${PRICES.alarm.usd} per ${PRICES.alarm.per}`,
+      price: priceText(PRICES.alarm),
       monthlyUsd: hub.addedAlarmMetrics * PRICES.alarm.usd,
     },
     {
