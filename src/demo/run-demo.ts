@@ -8,7 +8,7 @@ import { plural, renderScope } from '../cli/plural.ts';
 import { renderStoredStates } from '../cli/render-run.ts';
 import { loadWatchedModels } from '../config/load-config.ts';
 import { watchedScope } from '../config/watched-config.ts';
-import type { TransitionEvent } from '../grants/types.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
 import { runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
 import { renderAlertText, renderSubject } from '../notify/render-alert.ts';
@@ -28,7 +28,7 @@ export interface DemoOptions {
 
 export interface DemoResult {
   summaries: RunSummary[];
-  alerts: TransitionEvent[];
+  alerts: AnnouncedEvent[];
 }
 
 // The demo pretends the schedule fires every 5 minutes, so times in alerts read naturally.
@@ -45,7 +45,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const config = await loadWatchedModels(options.configPath ?? DEMO_CONFIG_PATH);
   const simulator = await startSimulator({ scenario });
   const stateDir = await mkdtemp(join(tmpdir(), 'bedrock-access-monitor-demo-'));
-  const alerts: TransitionEvent[] = [];
+  const alerts: AnnouncedEvent[] = [];
   const summaries: RunSummary[] = [];
   try {
     const deps = createLocalMonitor({
@@ -134,7 +134,7 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
   return parts.join('\n         ');
 }
 
-function renderAlertBox(event: TransitionEvent): string {
+function renderAlertBox(event: AnnouncedEvent): string {
   const body = [`Subject: ${renderSubject(event)}`, '', ...renderAlertText(event).split('\n')];
   return [
     '',

@@ -5,6 +5,7 @@ import {
   type BedrockClientForRegion,
   createBedrockClientCache,
 } from '../bedrock/bedrock-clients.ts';
+import { createBedrockCatalogSource } from '../catalog/catalog-source.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import { checkBudgetMs } from '../config/run-capacity.ts';
@@ -86,6 +87,8 @@ export function createMonitorHandler({
     clientForRegion,
     concurrencyPerRegion: 4,
   });
+  // One ListFoundationModels per watched region and run, on the same clients.
+  const catalog = createBedrockCatalogSource({ clientForRegion, concurrency: 4 });
   const store = new DynamoDbStateStore({
     client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
     tableName: environment.stateTableName,
@@ -121,6 +124,7 @@ export function createMonitorHandler({
           account: accountOf(context.invokedFunctionArn),
           config: await config,
           availability,
+          catalog,
           store,
           notifier,
           verifier,

@@ -1,23 +1,24 @@
 import type { AvailabilitySource } from '../bedrock/availability-source.ts';
+import type { CatalogSource, RegionCatalog } from '../catalog/catalog-source.ts';
+import { type ConfigEvent, decideConfigEvents } from '../catalog/config-event.ts';
+import type { ModelLifecycle } from '../catalog/model-lifecycle.ts';
+import { findUnknownModels, type UnknownModels } from '../catalog/unknown-models.ts';
 import {
   resolveTargets,
+  stuckAfterMs,
   verificationTarget,
   type WatchedConfig,
 } from '../config/watched-config.ts';
 import { CheckDefectError, DefectError } from '../errors.ts';
-import { transitionKindsIn } from '../events/event-kinds.ts';
+import { type AnnouncedEvent, isTransitionEvent } from '../events/announced-event.ts';
 import { decideNext, type ObservedState } from '../grants/decide-next.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
 import { type PairRecord, pairKey } from '../grants/pair-record.ts';
-import {
-  type CheckOutcome,
-  GRANT_STATES,
-  type Observation,
-  type TransitionEvent,
-} from '../grants/types.ts';
+import { type CheckOutcome, GRANT_STATES, type Observation } from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
+import { type AnnouncementRules, decideAnnouncements } from './decide-announcements.ts';
 import { baselineLine, failedCheckLine, transitionLine, writeHistoryLine } from './history-log.ts';
 import type { MonitorLog } from './monitor-log.ts';
 import {
@@ -27,8 +28,15 @@ import {
   deliverClaimed,
   leaseCutoff,
   newClaimToken,
+  type PairDecision,
 } from './outbox.ts';
-import type { FailureView, PairStatus, PairView, RunSummary } from './run-summary.ts';
+import type {
+  CatalogFailureView,
+  FailureView,
+  PairStatus,
+  PairView,
+  RunSummary,
+} from './run-summary.ts';
 
 export type { MonitorLog } from './monitor-log.ts';
 
@@ -38,6 +46,13 @@ export interface MonitorDeps {
   availability: AvailabilitySource;
   store: StateStore;
   notifier: Notifier;
+  /** The EventBridge bus every announced event also goes to; none: SNS (`notifier`) only. */
+  eventBus?: Notifier;
+  /**
+   * Lists each watched region's models once per run, for lifecycle warnings and watched ids
+   * that do not exist; none: neither is decided.
+   */
+  catalog?: CatalogSource;
   /** Epoch milliseconds by which every Bedrock call (checks, verifications) must have ended. */
   deadline: number;
   /**
@@ -73,10 +88,33 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   }
   const stored = new Map(loaded.records.map((record) => [pairKey(record), record]));
 
-  const { outcomes, defects } = await checkAvailability(deps, targets);
+  const [{ outcomes, defects }, catalogs] = await Promise.all([
+    checkAvailability(deps, targets),
+    deps.catalog?.list(targets, deps.deadline) ?? Promise.resolve(undefined),
+  ]);
   for (const outcome of outcomes) {
     if (!outcome.ok) writeHistoryLine(deps.log, failedCheckLine(outcome, deps, observedAt));
   }
+  const catalogFailures = (catalogs ?? []).flatMap(catalogFailureView);
+  for (const failure of catalogFailures) {
+    deps.log?.warn('Listing failed: lifecycle is unknown in this region for this run', {
+      ...failure,
+    });
+  }
+  const unknown =
+    catalogs === undefined
+      ? undefined
+      : findUnknownModels(
+          deps.config.models.map((model) => model.id),
+          catalogs,
+        );
+  for (const { modelId, suggestions } of unknown?.unknown ?? []) {
+    deps.log?.warn('A watched model id is listed by no watched region: check the config', {
+      modelId,
+      suggestions,
+    });
+  }
+  const lifecycles = lifecyclesByPair(catalogs ?? []);
 
   const claimant = {
     token: newClaimToken(),
@@ -88,7 +126,17 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
       outcome.ok ? [[pairKey(outcome), observedState(deps.account, outcome, observedAt)]] : [],
     ),
   );
-  const { landed, conflicts } = await claimAll(deps, stored, observations, claimant);
+  const rules = {
+    account: deps.account,
+    now,
+    lifecycleWarnings: deps.config.lifecycleWarnings,
+    stuckAfterMs: stuckAfterMs(deps.config),
+    lifecycles,
+  };
+  const { landed, conflicts } = await claimAll(deps, stored, observations, claimant, (records) => ({
+    ...rules,
+    unknownModels: configAnnouncements(deps, unknown, records, now),
+  }));
   for (const { claim } of landed) {
     stored.set(pairKey(claim.record), claim.record);
     if (claim.expectedVersion === 0) writeHistoryLine(deps.log, baselineLine(claim.record, deps));
@@ -99,21 +147,27 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     {
       store: deps.store,
       notifier: deps.notifier,
-      notify: transitionKindsIn(deps.config.notify),
+      ...(deps.eventBus === undefined ? {} : { eventBus: deps.eventBus }),
+      notify: new Set(deps.config.notify),
       verificationTarget: (modelId) => verificationTarget(deps.config, modelId),
       ...(deps.verifier === undefined ? {} : { verifier: deps.verifier }),
       deadline: deps.deadline,
       ...(deps.log === undefined ? {} : { log: deps.log }),
     },
   );
-  const transitions = landed.flatMap(({ event }) =>
-    event === undefined ? [] : [delivery.verified.get(event.eventId) ?? event],
+  const announced = landed.flatMap(({ events }) =>
+    events.map((event) => delivery.verified.get(event.eventId) ?? event),
   );
+  const transitions = announced.filter(isTransitionEvent);
+  const announcements = announced.filter((event) => !isTransitionEvent(event));
   for (const event of transitions) writeHistoryLine(deps.log, transitionLine(event, deps));
+  for (const event of announcements) deps.log?.info('Event announced', { ...event });
   const allDefects = [...defects, ...delivery.defects];
   if (allDefects.length > 0) throw new DefectError(allDefects);
 
-  const pairs = outcomes.map((outcome) => pairView(outcome, stored.get(pairKey(outcome))));
+  const pairs = outcomes.map((outcome) =>
+    pairView(outcome, stored.get(pairKey(outcome)), lifecycles.get(pairKey(outcome))),
+  );
   return {
     account: deps.account,
     startedAt: observedAt,
@@ -121,6 +175,9 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     checks: targets.length,
     states: countStates(pairs),
     transitions,
+    announcements,
+    unknownModels: unknown?.unknown ?? [],
+    catalogFailures,
     notifications: { published: delivery.published, failed: delivery.failed },
     failures: outcomes.flatMap(failureView),
     conflicts: conflicts + delivery.lost,
@@ -144,22 +201,27 @@ async function claimAll(
   stored: ReadonlyMap<string, PairRecord>,
   observations: ReadonlyMap<string, ObservedState>,
   claimant: Claimant,
+  rulesFor: (records: ReadonlyMap<string, PairRecord>) => AnnouncementRules,
 ): Promise<{
-  landed: Array<{ claim: Claim; event: TransitionEvent | undefined }>;
+  landed: Array<{ claim: Claim; events: AnnouncedEvent[] }>;
   conflicts: number;
 }> {
-  const landed: Array<{ claim: Claim; event: TransitionEvent | undefined }> = [];
+  const landed: Array<{ claim: Claim; events: AnnouncedEvent[] }> = [];
   let conflicts = 0;
   let records = stored;
   let keys = [...new Set([...observations.keys(), ...stored.keys()])];
   for (let round = 1; keys.length > 0; round++) {
+    const rules = rulesFor(records);
     const claims = keys.flatMap((key) => {
       const previous = records.get(key);
       const observed = observations.get(key);
-      const decision =
-        observed === undefined ? {} : decideNext(previous, observed, deps.config.confirmRevocation);
+      const decision = decidePair(key, previous, observed, deps.config.confirmRevocation, rules);
       const claim = claimWrite(previous, decision, claimant);
-      return claim === undefined ? [] : [{ key, claim, event: decision.event }];
+      const events = [
+        ...(decision.event === undefined ? [] : [decision.event]),
+        ...(decision.events ?? []),
+      ];
+      return claim === undefined ? [] : [{ key, claim, events }];
     });
     const applied = await deps.store.write(
       claims.map(({ claim }) => ({ record: claim.record, expectedVersion: claim.expectedVersion })),
@@ -173,6 +235,86 @@ async function claimAll(
     keys = lost.map(({ key }) => key);
   }
   return { landed, conflicts };
+}
+
+/** The grant decision of one pair, and on the record it leaves, every other announcement. */
+function decidePair(
+  key: string,
+  previous: PairRecord | undefined,
+  observed: ObservedState | undefined,
+  confirmRevocation: number,
+  rules: AnnouncementRules,
+): PairDecision {
+  const grant = observed === undefined ? {} : decideNext(previous, observed, confirmRevocation);
+  const record = grant.next ?? previous;
+  if (record === undefined) return grant;
+  const { changes, events } = decideAnnouncements(key, record, observed !== undefined, rules);
+  if (Object.keys(changes).length === 0) return { ...grant, events };
+  // A record the grant decision left alone gets the next version here; a decided one has it.
+  const version = grant.next === undefined ? record.version + 1 : record.version;
+  return { ...grant, next: { ...record, ...changes, version }, events };
+}
+
+/**
+ * Which pair holds each watched model's `config` announcement (the model's first watched
+ * region), and what it holds after this run: decided on the records as they are stored now.
+ */
+function configAnnouncements(
+  deps: MonitorDeps,
+  unknown: UnknownModels | undefined,
+  records: ReadonlyMap<string, PairRecord>,
+  now: Date,
+): AnnouncementRules['unknownModels'] {
+  const holders = new Map<string, string>();
+  for (const model of deps.config.models) {
+    const region = (model.regions ?? deps.config.regions)[0];
+    if (region !== undefined) holders.set(model.id, pairKey({ region, modelId: model.id }));
+  }
+  const held = new Map<string, { announced: boolean; event: ConfigEvent | undefined }>();
+  if (unknown === undefined) {
+    // No listing this run: whatever is announced stays so.
+    for (const [key, record] of records) {
+      if (record.unknownModelAnnounced === true)
+        held.set(key, { announced: true, event: undefined });
+    }
+    return held;
+  }
+  const previously = [...records].flatMap(([key, record]) =>
+    record.unknownModelAnnounced === true && holders.get(record.modelId) === key
+      ? [record.modelId]
+      : [],
+  );
+  const regions = [...new Set(resolveTargets(deps.config).map((target) => target.region))];
+  const decision = decideConfigEvents(previously, unknown, { account: deps.account, regions, now });
+  for (const modelId of decision.announced) {
+    const key = holders.get(modelId);
+    if (key !== undefined) held.set(key, { announced: true, event: undefined });
+  }
+  for (const event of decision.events) {
+    const key = holders.get(event.modelId);
+    if (key !== undefined) held.set(key, { announced: true, event });
+  }
+  return held;
+}
+
+/** This run's lifecycle of each watched pair its region listed, by pairKey. */
+function lifecyclesByPair(catalogs: readonly RegionCatalog[]): Map<string, ModelLifecycle> {
+  return new Map(
+    catalogs.flatMap((catalog) =>
+      catalog.ok
+        ? [...catalog.lifecycles].map(
+            ([modelId, lifecycle]) =>
+              [pairKey({ region: catalog.region, modelId }), lifecycle] as const,
+          )
+        : [],
+    ),
+  );
+}
+
+function catalogFailureView(catalog: RegionCatalog): CatalogFailureView[] {
+  if (catalog.ok) return [];
+  const { region, kind, errorName, message } = catalog;
+  return [{ region, kind, errorName, message }];
 }
 
 /** The checks' outcomes; those of a check that met a defect are missing, the defect kept. */
@@ -218,7 +360,11 @@ function failureView(outcome: CheckOutcome): FailureView[] {
   return [{ region, modelId, kind, errorName, message }];
 }
 
-function pairView(outcome: CheckOutcome, record: PairRecord | undefined): PairView {
+function pairView(
+  outcome: CheckOutcome,
+  record: PairRecord | undefined,
+  listed: ModelLifecycle | undefined,
+): PairView {
   return {
     region: outcome.region,
     modelId: outcome.modelId,
@@ -226,5 +372,6 @@ function pairView(outcome: CheckOutcome, record: PairRecord | undefined): PairVi
     storedState: record?.state ?? null,
     since: record?.since ?? null,
     pendingRevocation: record?.pendingRevocation?.count ?? 0,
+    lifecycle: listed ?? record?.lifecycle?.lifecycle ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.ts';
+import { isTransitionEvent } from '../../src/events/announced-event.ts';
 
 describe('the demo', () => {
   it('tells the whole story: ready, a confirmed revocation, a failure, NOT_OFFERED, and throttling without a false alert', async () => {
@@ -11,7 +12,7 @@ describe('the demo', () => {
     });
 
     const output = lines.join('\n');
-    expect(alerts.map((a) => [a.kind, a.region, a.from, a.to])).toEqual([
+    expect(alerts.filter(isTransitionEvent).map((a) => [a.kind, a.region, a.from, a.to])).toEqual([
       ['ready', 'us-east-1', 'IN_PROGRESS', 'ENABLED'],
       ['revoked', 'us-west-2', 'ENABLED', 'NOT_ENABLED'],
       ['failed', 'eu-central-1', 'IN_PROGRESS', 'FAILED'],

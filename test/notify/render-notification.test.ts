@@ -258,8 +258,8 @@ describe('renderNotification', () => {
         expect(rendered.Subject).toBe(
           `Bedrock access ${kind}: amazon.titan-text-express-v1 in us-east-1`,
         );
-        expect(rendered.MessageAttributes.kind.StringValue).toBe(kind);
-        expect(rendered.MessageAttributes.state.StringValue).toBe(change.to);
+        expect(rendered.MessageAttributes.kind?.StringValue).toBe(kind);
+        expect(rendered.MessageAttributes.state?.StringValue).toBe(change.to);
         expect(JSON.parse(bodies.default as string)).toStrictEqual(event);
         expect(bodies.email).toContain(headline);
         expect(bodies.email).toContain(`Change:   ${change.from} -> ${change.to}`);
