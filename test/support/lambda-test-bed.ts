@@ -39,10 +39,20 @@ export class LambdaTestBed {
     private readonly cleanup: () => Promise<void>,
   ) {}
 
-  static async start(scenarioYaml: string, configYaml: string): Promise<LambdaTestBed> {
+  /**
+   * `followClock`: the simulator's clock is the bed's `clock` (a model past its end of life on
+   * that clock is not listed), instead of the machine's.
+   */
+  static async start(
+    scenarioYaml: string,
+    configYaml: string,
+    options: { followClock?: boolean } = {},
+  ): Promise<LambdaTestBed> {
     const dir = await temporaryDirectory();
+    let bed: LambdaTestBed | undefined;
     const simulator = await startSimulator({
       scenario: parseScenario(scenarioYaml, 'scenario.yml'),
+      ...(options.followClock === true ? { clock: () => bed?.clock ?? Date.now() } : {}),
     });
     const dynamo = await startDynalite();
     const sns = await startSnsEndpoint({ topics: [TOPIC_ARN] });
@@ -63,11 +73,12 @@ export class LambdaTestBed {
       POWERTOOLS_SERVICE_NAME: 'bedrock-access-monitor-test',
       POWERTOOLS_METRICS_NAMESPACE: 'BedrockAccessMonitor',
     });
-    return new LambdaTestBed(simulator, dynamo, sns, configPath, async () => {
+    bed = new LambdaTestBed(simulator, dynamo, sns, configPath, async () => {
       process.env = saved;
       await Promise.all([simulator.close(), dynamo.close(), sns.close()]);
       await dir.remove();
     });
+    return bed;
   }
 
   /**
