@@ -22,7 +22,7 @@ import type { RunSummary } from '../monitor/run-summary.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
-import { lazyConverseVerifier, lazySnsNotifier } from './lazy-delivery.ts';
+import { lazyConverseVerifier, lazyEventBridgeNotifier, lazySnsNotifier } from './lazy-delivery.ts';
 import { type MetricsSink, publishRunMetrics, summaryLogFields } from './run-telemetry.ts';
 import { scheduledTime } from './scheduled-time.ts';
 
@@ -42,6 +42,7 @@ export interface MonitorHandlerOptions {
   clientForRegion?: BedrockClientForRegion;
   /** Tests replace how the notifier and the verifier are loaded (lazy-delivery.ts). */
   loadNotifier?: () => Promise<Notifier>;
+  loadEventBus?: () => Promise<Notifier>;
   loadVerifier?: () => Promise<Verifier>;
 }
 
@@ -81,6 +82,7 @@ export function createMonitorHandler({
   now = () => new Date(),
   clientForRegion = createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
   loadNotifier,
+  loadEventBus,
   loadVerifier,
 }: MonitorHandlerOptions): MonitorHandler {
   const availability = createBedrockAvailabilitySource({
@@ -105,6 +107,15 @@ export function createMonitorHandler({
     onLoadFailure,
     ...(loadNotifier === undefined ? {} : { load: loadNotifier }),
   });
+  // Only with EVENT_BUS_NAME set: every announced event goes to the bus too, tracked apart.
+  const eventBus =
+    environment.eventBusName === undefined
+      ? undefined
+      : lazyEventBridgeNotifier({
+          eventBusName: environment.eventBusName,
+          onLoadFailure,
+          ...(loadEventBus === undefined ? {} : { load: loadEventBus }),
+        });
   // Only called for models whose config entry has `verify`, and only when they become ENABLED.
   const verifier = lazyConverseVerifier({
     requestTimeoutMs: 10_000,
@@ -127,6 +138,7 @@ export function createMonitorHandler({
           catalog,
           store,
           notifier,
+          ...(eventBus === undefined ? {} : { eventBus }),
           verifier,
           ...budget,
           log,

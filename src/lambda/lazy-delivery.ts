@@ -42,6 +42,31 @@ export function lazySnsNotifier(options: {
   };
 }
 
+/** The EventBridge publisher of the bus, loaded like the SNS notifier. */
+export function lazyEventBridgeNotifier(options: {
+  eventBusName: string;
+  onLoadFailure: LoadFailureListener;
+  /** Tests replace the import. */
+  load?: () => Promise<Notifier>;
+}): Notifier {
+  const publisher = loadOnFirstUse(
+    options.load ??
+      (async () => {
+        const { createBusPublisher } = await import('../notify/eventbridge-publisher.ts');
+        return createBusPublisher(options.eventBusName);
+      }),
+  );
+  return {
+    async publish(event) {
+      const loaded = await publisher().catch((error: unknown) => {
+        options.onLoadFailure('the EventBridge publisher', error);
+        throw error;
+      });
+      return loaded.publish(event);
+    },
+  };
+}
+
 export function lazyConverseVerifier(options: {
   requestTimeoutMs: number;
   onLoadFailure: LoadFailureListener;

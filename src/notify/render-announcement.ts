@@ -42,21 +42,33 @@ export function describeAnnouncement(event: Announcement): AnnouncementText {
   }
 }
 
-const DATE_MEANING = {
-  startOfLifeTime: 'launch',
-  legacyTime: 'legacy: Bedrock refuses accounts that have not used the model recently',
-  publicExtendedAccessTime: 'public extended access: the model costs more from this date',
-  endOfLifeTime: 'end of life: every call to the model fails from this date',
+/** What happens on each date, as the end of a sentence. */
+const WHAT_HAPPENS = {
+  startOfLifeTime: 'the model was launched',
+  legacyTime: 'the model becomes LEGACY: Bedrock refuses accounts that have not used it recently',
+  publicExtendedAccessTime: 'the model moves to public extended access: it costs more from then on',
+  endOfLifeTime: 'the model reaches its end of life: every call to it fails from then on',
+} as const;
+
+/** The same in two words, for the list of dates. */
+const SHORT_MEANING = {
+  legacyTime: 'legacy',
+  publicExtendedAccessTime: 'higher prices',
+  endOfLifeTime: 'end of life',
 } as const;
 
 function describeLifecycle(event: LifecycleEvent): AnnouncementText {
-  const when = event.date === null ? 'no date given' : day(event.date);
-  const meaning = DATE_MEANING[event.which];
+  const when = event.date === null ? 'a date not given yet' : day(event.date);
+  const happens = WHAT_HAPPENS[event.which];
+  const within =
+    event.leadDays === null
+      ? ''
+      : ` (in ${event.leadDays} day${event.leadDays === 1 ? '' : 's'} or less)`;
   const headline = {
-    legacy: `The model is now LEGACY (${when}); it will be retired.`,
-    'date-set': `Bedrock announced a ${event.which} date: ${when} (${meaning}).`,
-    'date-moved': `Bedrock moved the ${event.which} date from ${event.previousDate === null ? '(none)' : day(event.previousDate)} to ${when} (${meaning}).`,
-    warning: `${event.leadDays === null ? 'Soon' : `In ${event.leadDays} day${event.leadDays === 1 ? '' : 's'} or less`}: ${meaning} on ${when}.`,
+    legacy: `The model is now LEGACY (since ${when}): Bedrock refuses accounts that have not used it recently, and it will be retired.`,
+    'date-set': `Bedrock set a ${event.which} date: on ${when}${within}, ${happens}.`,
+    'date-moved': `Bedrock moved the ${event.which} date from ${event.previousDate === null ? '(none)' : day(event.previousDate)} to ${when}: on ${when}${within}, ${happens}.`,
+    warning: `On ${when}${within}, ${happens}.`,
   }[event.what];
   const { lifecycle } = event;
   const facts = [
@@ -67,7 +79,7 @@ function describeLifecycle(event: LifecycleEvent): AnnouncementText {
     ...(['legacyTime', 'publicExtendedAccessTime', 'endOfLifeTime'] as const).flatMap((which) =>
       lifecycle[which] === null
         ? []
-        : [`${which}: ${day(lifecycle[which] as string)} (${DATE_MEANING[which].split(':')[0]})`],
+        : [`${which}: ${day(lifecycle[which] as string)} (${SHORT_MEANING[which]})`],
     ),
     `Observed: ${event.observedAt.slice(0, 16).replace('T', ' ')} UTC`,
   ];
@@ -149,12 +161,13 @@ function day(iso: string): string {
   return iso.slice(0, 10);
 }
 
-/** `47 minutes`, `3 hours 5 minutes`, `2 days 1 hour`: whole units, the two largest. */
+/** `47 minutes`, `30 minutes 48 seconds`, `2 days 1 hour`: whole units, the two largest. */
 export function duration(ms: number): string {
   const units: [string, number][] = [
     ['day', 86_400_000],
     ['hour', 3_600_000],
     ['minute', 60_000],
+    ['second', 1_000],
   ];
   const parts: string[] = [];
   let rest = Math.max(ms, 0);
@@ -163,5 +176,5 @@ export function duration(ms: number): string {
     rest -= count * size;
     if (count > 0 && parts.length < 2) parts.push(`${count} ${name}${count === 1 ? '' : 's'}`);
   }
-  return parts.length === 0 ? 'less than a minute' : parts.join(' ');
+  return parts.length === 0 ? 'less than a second' : parts.join(' ');
 }

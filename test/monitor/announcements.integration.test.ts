@@ -92,7 +92,7 @@ catalog:
     );
     expect(oneDay?.subject).toBe(`Bedrock model lifecycle: ${CLAUDE} in ${oneDay?.event.region}`);
     expect(oneDay?.email).toContain(
-      `In 1 day or less: end of life: every call to the model fails from this date on ${iso(endOfLife).slice(0, 10)}.`,
+      `On ${iso(endOfLife).slice(0, 10)} (in 1 day or less), the model reaches its end of life: every call to it fails from then on.`,
     );
     expect(oneDay?.email).toContain(
       'https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html',
