@@ -10,7 +10,7 @@ import {
   type WatchedConfig,
 } from '../config/watched-config.ts';
 import { CheckDefectError, DefectError } from '../errors.ts';
-import { type AnnouncedEvent, isTransitionEvent } from '../events/announced-event.ts';
+import { isTransitionEvent } from '../events/announced-event.ts';
 import { decideNext, type ObservedState } from '../grants/decide-next.ts';
 import { deriveGrantState } from '../grants/grant-state.ts';
 import { type PairRecord, pairKey } from '../grants/pair-record.ts';
@@ -22,7 +22,6 @@ import { type AnnouncementRules, decideAnnouncements } from './decide-announceme
 import { baselineLine, failedCheckLine, transitionLine, writeHistoryLine } from './history-log.ts';
 import type { MonitorLog } from './monitor-log.ts';
 import {
-  type Claim,
   type Claimant,
   claimWrite,
   deliverClaimed,
@@ -30,6 +29,12 @@ import {
   newClaimToken,
   type PairDecision,
 } from './outbox.ts';
+import {
+  type LandedClaim,
+  markBlocked,
+  verificationDue,
+  verifyClaimed,
+} from './periodic-verification.ts';
 import type {
   CatalogFailureView,
   FailureView,
@@ -129,14 +134,30 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   const rules = {
     account: deps.account,
     now,
+    // Repeated and blocked verifications need a verifier; without one (a local check without
+    // --verify), none is due.
+    periodicVerification: deps.verifier !== undefined,
     lifecycleWarnings: deps.config.lifecycleWarnings,
     stuckAfterMs: stuckAfterMs(deps.config),
     lifecycles,
   };
-  const { landed, conflicts } = await claimAll(deps, stored, observations, claimant, (records) => ({
+  const claimed = await claimAll(deps, stored, observations, claimant, (records) => ({
     ...rules,
     unknownModels: configAnnouncements(deps, unknown, records, now),
   }));
+  // The verification attempts this run claimed: billed calls, made by the claiming run only.
+  const periodic =
+    deps.verifier === undefined
+      ? { landed: claimed.landed, lost: 0, defects: [] }
+      : await verifyClaimed(claimed.landed, claimant, {
+          account: deps.account,
+          config: deps.config,
+          store: deps.store,
+          verifier: deps.verifier,
+          deadline: deps.deadline,
+        });
+  const landed = periodic.landed;
+  const conflicts = claimed.conflicts + periodic.lost;
   for (const { claim } of landed) {
     stored.set(pairKey(claim.record), claim.record);
     if (claim.expectedVersion === 0) writeHistoryLine(deps.log, baselineLine(claim.record, deps));
@@ -162,7 +183,8 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   const announcements = announced.filter((event) => !isTransitionEvent(event));
   for (const event of transitions) writeHistoryLine(deps.log, transitionLine(event, deps));
   for (const event of announcements) deps.log?.info('Event announced', { ...event });
-  const allDefects = [...defects, ...delivery.defects];
+  const markedLost = await markBlocked([...delivery.verified.values()], deps.account, deps.store);
+  const allDefects = [...defects, ...periodic.defects, ...delivery.defects];
   if (allDefects.length > 0) throw new DefectError(allDefects);
 
   const pairs = outcomes.map((outcome) =>
@@ -180,7 +202,7 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
     catalogFailures,
     notifications: { published: delivery.published, failed: delivery.failed },
     failures: outcomes.flatMap(failureView),
-    conflicts: conflicts + delivery.lost,
+    conflicts: conflicts + delivery.lost + markedLost,
     deferred: delivery.deferred,
     skippedItems: loaded.skipped,
     pairs,
@@ -201,12 +223,9 @@ async function claimAll(
   stored: ReadonlyMap<string, PairRecord>,
   observations: ReadonlyMap<string, ObservedState>,
   claimant: Claimant,
-  rulesFor: (records: ReadonlyMap<string, PairRecord>) => AnnouncementRules,
-): Promise<{
-  landed: Array<{ claim: Claim; events: AnnouncedEvent[] }>;
-  conflicts: number;
-}> {
-  const landed: Array<{ claim: Claim; events: AnnouncedEvent[] }> = [];
+  rulesFor: (records: ReadonlyMap<string, PairRecord>) => RunRules,
+): Promise<{ landed: LandedClaim[]; conflicts: number }> {
+  const landed: LandedClaim[] = [];
   let conflicts = 0;
   let records = stored;
   let keys = [...new Set([...observations.keys(), ...stored.keys()])];
@@ -215,19 +234,23 @@ async function claimAll(
     const claims = keys.flatMap((key) => {
       const previous = records.get(key);
       const observed = observations.get(key);
-      const decision = decidePair(key, previous, observed, deps.config.confirmRevocation, rules);
+      const decision = decidePair(key, previous, observed, deps.config, rules);
       const claim = claimWrite(previous, decision, claimant);
       const events = [
         ...(decision.event === undefined ? [] : [decision.event]),
         ...(decision.events ?? []),
       ];
-      return claim === undefined ? [] : [{ key, claim, events }];
+      return claim === undefined ? [] : [{ key, claim, events, verifyDue: decision.verifyDue }];
     });
     const applied = await deps.store.write(
       claims.map(({ claim }) => ({ record: claim.record, expectedVersion: claim.expectedVersion })),
     );
     const lost = claims.filter((_, index) => applied[index] !== true);
-    landed.push(...claims.filter((_, index) => applied[index] === true));
+    landed.push(
+      ...claims
+        .filter((_, index) => applied[index] === true)
+        .map(({ claim, events, verifyDue }) => ({ claim, events, verifyDue })),
+    );
     conflicts += lost.length;
     if (lost.length === 0 || round === MAX_CLAIM_ROUNDS) break;
     const reloaded = await deps.store.load(deps.account);
@@ -237,22 +260,33 @@ async function claimAll(
   return { landed, conflicts };
 }
 
-/** The grant decision of one pair, and on the record it leaves, every other announcement. */
+type RunRules = AnnouncementRules & { periodicVerification: boolean };
+
+/**
+ * The grant decision of one pair, and on the record it leaves, every other announcement and
+ * the claim of a verification attempt that is due.
+ */
 function decidePair(
   key: string,
   previous: PairRecord | undefined,
   observed: ObservedState | undefined,
-  confirmRevocation: number,
-  rules: AnnouncementRules,
-): PairDecision {
-  const grant = observed === undefined ? {} : decideNext(previous, observed, confirmRevocation);
+  config: WatchedConfig,
+  rules: RunRules,
+): PairDecision & { verifyDue: boolean } {
+  const grant =
+    observed === undefined ? {} : decideNext(previous, observed, config.confirmRevocation);
   const record = grant.next ?? previous;
-  if (record === undefined) return grant;
+  if (record === undefined) return { ...grant, verifyDue: false };
   const { changes, events } = decideAnnouncements(key, record, observed !== undefined, rules);
-  if (Object.keys(changes).length === 0) return { ...grant, events };
+  const attempt = rules.periodicVerification
+    ? verificationDue({ ...record, ...changes }, config, rules.now)
+    : undefined;
+  if (attempt !== undefined) changes.verification = attempt;
+  const verifyDue = attempt !== undefined;
+  if (Object.keys(changes).length === 0) return { ...grant, events, verifyDue };
   // A record the grant decision left alone gets the next version here; a decided one has it.
   const version = grant.next === undefined ? record.version + 1 : record.version;
-  return { ...grant, next: { ...record, ...changes, version }, events };
+  return { ...grant, next: { ...record, ...changes, version }, events, verifyDue };
 }
 
 /**

@@ -39,7 +39,7 @@ function fitSubject(prefix: string, modelId: string, regionSuffix: string): stri
 export function renderAlertText(event: AnnouncedEvent): string {
   if (!isTransitionEvent(event)) return renderAnnouncementText(event);
   const lines = [
-    HEADLINES[event.kind],
+    headline(event),
     '',
     `Model:    ${event.modelId}`,
     `Region:   ${event.region}`,
@@ -57,6 +57,17 @@ export function renderAlertText(event: AnnouncedEvent): string {
   lines.push('', 'What to do next:', `  ${nextStep(event)}`);
   lines.push('', `Bedrock console: ${consoleLink(event.region)}`, `Event id: ${event.eventId}`);
   return lines.join('\n');
+}
+
+/** The first line; a `ready` after `blocked` says so. */
+export function headline(event: TransitionEvent): string {
+  if (event.kind === 'ready' && event.blockedSince !== undefined) {
+    return `Bedrock model access works again: it was blocked since ${formatTime(event.blockedSince)}, and a verification call succeeds now.`;
+  }
+  if (event.kind === 'blocked' && event.from === event.to) {
+    return 'Bedrock reports model access as enabled, but the periodic verification call now fails.';
+  }
+  return HEADLINES[event.kind];
 }
 
 function rawLines(event: TransitionEvent): string[] {

@@ -166,6 +166,11 @@ function renderDescription(event: TransitionEvent, link: string): string {
     );
     if (raw.agreementError !== null) lines.push(`Agreement error: ${raw.agreementError}`);
   }
+  if (event.blockedSince !== undefined) {
+    lines.push(
+      `Blocked since ${formatTime(event.blockedSince)}; a verification call succeeds now.`,
+    );
+  }
   if (event.verification !== undefined) lines.push(describeVerification(event.verification));
   lines.push(`Console: ${link}`);
   return lines.join('\n');

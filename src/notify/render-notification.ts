@@ -91,6 +91,7 @@ export function renderEventJson(event: AnnouncedEvent): string {
       region: raw.region,
     },
     ...(event.verification === undefined ? {} : { verification: event.verification }),
+    ...(event.blockedSince === undefined ? {} : { blockedSince: event.blockedSince }),
   });
 }
 

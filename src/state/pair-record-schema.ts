@@ -56,6 +56,7 @@ export const transitionEventSchema = z.object({
   // Declared, or parsing strips it: an outbox entry read back would lose it, and the
   // notification a later run publishes for it would lack the verification line.
   verification: z.optional(verificationResultSchema),
+  blockedSince: z.optional(z.iso.datetime()),
 });
 
 const nullableInstant = z.nullable(z.iso.datetime());
