@@ -43,7 +43,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { io } = options;
   const scenario = await loadScenario(options.scenarioPath ?? DEMO_SCENARIO_PATH);
   const config = await loadWatchedModels(options.configPath ?? DEMO_CONFIG_PATH);
-  const simulator = await startSimulator({ scenario });
+  // The simulator's clock is the demo's, running (its throttling refills with time): its
+  // lifecycle dates (+5d, ...) count from the first run.
+  let offsetMs = DEMO_START - Date.now();
+  const simulator = await startSimulator({ scenario, clock: () => Date.now() + offsetMs });
   const stateDir = await mkdtemp(join(tmpdir(), 'bedrock-access-monitor-demo-'));
   const alerts: AnnouncedEvent[] = [];
   const summaries: RunSummary[] = [];
@@ -70,6 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       simulator.setTick(run - 1);
       const alertsBefore = alerts.length;
       const now = new Date(DEMO_START + (run - 1) * SCHEDULE_MS);
+      offsetMs = now.getTime() - Date.now();
       const summary = await runCheck({ ...deps, deadline: Date.now() + deps.deadlineMs }, now);
       summaries.push(summary);
       const throttledThisRun = countThrottled(simulator.stats()) - throttled;
@@ -106,6 +110,9 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
   if (run === 1) parts.push('first sighting of every pair stored as the baseline');
   for (const event of summary.transitions) {
     parts.push(`${event.kind}: ${event.modelId} in ${event.region} (${event.from} -> ${event.to})`);
+  }
+  for (const event of summary.announcements ?? []) {
+    parts.push(renderSubject(event));
   }
   const pending = summary.pairs.filter((pair) => pair.pendingRevocation > 0);
   for (const pair of pending) {
