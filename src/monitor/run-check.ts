@@ -278,6 +278,11 @@ function decidePair(
   const record = grant.next ?? previous;
   if (record === undefined) return { ...grant, verifyDue: false };
   const { changes, events } = decideAnnouncements(key, record, observed !== undefined, rules);
+  // A grant transition starts verification over: a pair blocked before it was revoked is not
+  // blocked when it becomes ENABLED again (its `ready` is verified on its own).
+  if (grant.event !== undefined && (record.verification ?? null) !== null) {
+    changes.verification = null;
+  }
   const attempt = rules.periodicVerification
     ? verificationDue({ ...record, ...changes }, config, rules.now)
     : undefined;
