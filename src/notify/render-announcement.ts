@@ -21,6 +21,8 @@ export interface AnnouncementText {
   /** After the model: ` in us-east-1`, or empty. */
   subjectSuffix: string;
   emoji: string;
+  /** What the card's title says before the model: `Bedrock model lifecycle`. */
+  title: string;
   headline: string;
   /** `Label: value` lines. */
   facts: string[];
@@ -91,6 +93,7 @@ function describeLifecycle(event: LifecycleEvent): AnnouncementText {
     subjectPrefix: 'Bedrock model lifecycle: ',
     subjectSuffix: ` in ${event.region}`,
     emoji: '📅',
+    title: `Bedrock model lifecycle (${event.what})`,
     headline,
     facts,
     nextSteps: [
@@ -117,6 +120,7 @@ function describeStuck(event: StuckEvent): AnnouncementText {
     subjectPrefix: 'Bedrock access stuck: ',
     subjectSuffix: ` in ${event.region}`,
     emoji: '⏳',
+    title: 'Bedrock access request stuck in progress',
     headline: `The access request has been IN_PROGRESS for ${duration(event.elapsedMs)}, longer than stuckAfter (${duration(event.stuckAfterMs)}). AWS says a Marketplace agreement still pending after about 15 minutes has failed to be created.`,
     facts: [
       `Model: ${event.modelId}`,
@@ -148,6 +152,7 @@ function describeConfig(event: ConfigEvent): AnnouncementText {
     subjectPrefix: 'Bedrock monitor config: unknown model id ',
     subjectSuffix: '',
     emoji: '⚠️',
+    title: 'Unknown model id in the monitor config',
     headline: `"${event.modelId}" is listed by Bedrock in none of the watched regions (${event.regions.join(', ')}), so it reads NOT_OFFERED forever. Every run reports it until the config is fixed.`,
     facts: [`Model id: ${event.modelId}`, `Account: ${event.account}`, guess],
     nextSteps: [

@@ -116,10 +116,7 @@ function renderAnnouncementCard(event: Announcement): ChatbotNotification {
     id: event.eventId,
     content: {
       textType: 'client-markdown',
-      title: clip(
-        `${text.emoji} ${text.headline.split('. ')[0]?.replace(/\.$/, '')}: ${event.modelId}${where}`,
-        CHATBOT_LIMITS.title,
-      ),
+      title: clip(`${text.emoji} ${text.title}: ${event.modelId}${where}`, CHATBOT_LIMITS.title),
       description: clip([text.headline, '', ...text.facts].join('\n'), CHATBOT_LIMITS.description),
       nextSteps: text.nextSteps.map((step) => clip(step, CHATBOT_LIMITS.nextStep)),
       keywords: Object.values(text.attributes).map((keyword) =>
@@ -133,12 +130,14 @@ function renderAnnouncementCard(event: Announcement): ChatbotNotification {
           : `bedrock-access-${event.account}-${region}-${event.modelId}`,
       summary: clip(text.headline, CHATBOT_LIMITS.title),
       eventType: `bedrock-access-${event.kind}`,
-      ...(region === undefined
-        ? {}
-        : { relatedResources: [foundationModelArn(region, event.modelId)] }),
+      relatedResources: region === undefined ? [] : [foundationModelArn(region, event.modelId)],
       additionalContext: {
         ...Object.fromEntries(
-          Object.entries(text.attributes).map(([key, value]) => [key, value.replace(/\s/g, '_')]),
+          // Custom actions read these as variables: printable ASCII without spaces only.
+          Object.entries(text.attributes).map(([key, value]) => [
+            key,
+            value.replace(/[^\x21-\x7f]/g, '_'),
+          ]),
         ),
         account: event.account,
         observedAt: event.observedAt,
