@@ -204,6 +204,12 @@ async function deliverOne(
       report.published += 1;
     } catch (error) {
       failed = true;
+      // A bug of ours (rendering, say) is a defect, never a target that was down; the event
+      // stays in the outbox either way.
+      if (isProgrammingError(error)) {
+        report.defects.push(error);
+        continue;
+      }
       report.failed += 1;
       deps.log?.warn('Notification failed; it stays in the outbox for the next run', {
         eventId: current.event.eventId,
@@ -220,6 +226,12 @@ async function deliverOne(
     return;
   }
   await deps.store.removeFromOutbox(pair, current.event.eventId);
+}
+
+function isProgrammingError(error: unknown): boolean {
+  return (
+    error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError
+  );
 }
 
 /** The targets events go to, in the order they are tried: SNS, then the EventBridge bus. */

@@ -93,10 +93,12 @@ export async function runCheck(deps: MonitorDeps, now: Date): Promise<RunSummary
   }
   const stored = new Map(loaded.records.map((record) => [pairKey(record), record]));
 
-  const [{ outcomes, defects }, catalogs] = await Promise.all([
+  const [{ outcomes, defects: checkDefects }, listing] = await Promise.all([
     checkAvailability(deps, targets),
-    deps.catalog?.list(targets, deps.deadline) ?? Promise.resolve(undefined),
+    listCatalog(deps, targets),
   ]);
+  const catalogs = listing.catalogs;
+  const defects = [...checkDefects, ...listing.defects];
   for (const outcome of outcomes) {
     if (!outcome.ok) writeHistoryLine(deps.log, failedCheckLine(outcome, deps, observedAt));
   }
@@ -354,6 +356,23 @@ function catalogFailureView(catalog: RegionCatalog): CatalogFailureView[] {
   if (catalog.ok) return [];
   const { region, kind, errorName, message } = catalog;
   return [{ region, kind, errorName, message }];
+}
+
+/**
+ * This run's listings, or none (no catalog source, or a defect met while listing: the defect
+ * is kept, and lifecycle and unknown ids wait for the next run, as for a failed listing).
+ */
+async function listCatalog(
+  deps: MonitorDeps,
+  targets: ReturnType<typeof resolveTargets>,
+): Promise<{ catalogs: RegionCatalog[] | undefined; defects: unknown[] }> {
+  if (deps.catalog === undefined) return { catalogs: undefined, defects: [] };
+  try {
+    return { catalogs: await deps.catalog.list(targets, deps.deadline), defects: [] };
+  } catch (defect) {
+    // CatalogSource.list rejects only for a programming error.
+    return { catalogs: undefined, defects: [defect] };
+  }
 }
 
 /** The checks' outcomes; those of a check that met a defect are missing, the defect kept. */
