@@ -186,6 +186,10 @@ faults:
     for (const summary of summaries) {
       expect(summary.unknownModels).toEqual([{ modelId: TYPO, suggestions: [CLAUDE] }]);
     }
+    // A metric every run, for an alarm or a dashboard to see.
+    expect(bed.metrics.filter((m) => m.name === 'UnknownModelIds')).toEqual(
+      summaries.map(() => ({ name: 'UnknownModelIds', value: 1 })),
+    );
     const warnings = bed.logs.filter((l) =>
       l.message.startsWith('A watched model id is listed by no'),
     );
