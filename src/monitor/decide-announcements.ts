@@ -5,11 +5,14 @@
  * stores the record also claims its events: overlapping runs decide the same, and only the one
  * whose write lands announces them (outbox.ts).
  */
-import type { ConfigEvent } from '../catalog/config-event.ts';
+import type { RegionCatalog } from '../catalog/catalog-source.ts';
+import { type ConfigEvent, decideConfigEvents } from '../catalog/config-event.ts';
 import type { ModelLifecycle } from '../catalog/model-lifecycle.ts';
+import type { UnknownModels } from '../catalog/unknown-models.ts';
+import { resolveTargets, type WatchedConfig } from '../config/watched-config.ts';
 import type { AnnouncedEvent } from '../events/announced-event.ts';
 import { decideStuck } from '../grants/decide-stuck.ts';
-import type { PairRecord } from '../grants/pair-record.ts';
+import { type PairRecord, pairKey } from '../grants/pair-record.ts';
 import { decideLifecycle } from '../lifecycle/decide-lifecycle.ts';
 
 export interface AnnouncementRules {
@@ -77,6 +80,62 @@ export function decideAnnouncements(
   if (config?.event !== undefined) events.push(config.event);
 
   return { changes, events };
+}
+
+/**
+ * Which pair holds each watched model's `config` announcement (the model's first watched
+ * region), and what it holds after this run: decided on the records as they are stored now.
+ */
+export function configAnnouncements(
+  deps: { account: string; config: WatchedConfig },
+  unknown: UnknownModels | undefined,
+  records: ReadonlyMap<string, PairRecord>,
+  now: Date,
+): AnnouncementRules['unknownModels'] {
+  const holders = new Map<string, string>();
+  for (const model of deps.config.models) {
+    const region = (model.regions ?? deps.config.regions)[0];
+    if (region !== undefined) holders.set(model.id, pairKey({ region, modelId: model.id }));
+  }
+  const held = new Map<string, { announced: boolean; event: ConfigEvent | undefined }>();
+  if (unknown === undefined) {
+    // No listing this run: whatever is announced stays so.
+    for (const [key, record] of records) {
+      if (record.unknownModelAnnounced === true)
+        held.set(key, { announced: true, event: undefined });
+    }
+    return held;
+  }
+  const previously = [...records].flatMap(([key, record]) =>
+    record.unknownModelAnnounced === true && holders.get(record.modelId) === key
+      ? [record.modelId]
+      : [],
+  );
+  const regions = [...new Set(resolveTargets(deps.config).map((target) => target.region))];
+  const decision = decideConfigEvents(previously, unknown, { account: deps.account, regions, now });
+  for (const modelId of decision.announced) {
+    const key = holders.get(modelId);
+    if (key !== undefined) held.set(key, { announced: true, event: undefined });
+  }
+  for (const event of decision.events) {
+    const key = holders.get(event.modelId);
+    if (key !== undefined) held.set(key, { announced: true, event });
+  }
+  return held;
+}
+
+/** This run's lifecycle of each watched pair its region listed, by pairKey. */
+export function lifecyclesByPair(catalogs: readonly RegionCatalog[]): Map<string, ModelLifecycle> {
+  return new Map(
+    catalogs.flatMap((catalog) =>
+      catalog.ok
+        ? [...catalog.lifecycles].map(
+            ([modelId, lifecycle]) =>
+              [pairKey({ region: catalog.region, modelId }), lifecycle] as const,
+          )
+        : [],
+    ),
+  );
 }
 
 function pairOf(record: PairRecord): { account: string; region: string; modelId: string } {

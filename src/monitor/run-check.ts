@@ -1,8 +1,7 @@
 import type { AvailabilitySource } from '../bedrock/availability-source.ts';
 import type { CatalogSource, RegionCatalog } from '../catalog/catalog-source.ts';
-import { type ConfigEvent, decideConfigEvents } from '../catalog/config-event.ts';
 import type { ModelLifecycle } from '../catalog/model-lifecycle.ts';
-import { findUnknownModels, type UnknownModels } from '../catalog/unknown-models.ts';
+import { findUnknownModels } from '../catalog/unknown-models.ts';
 import {
   resolveTargets,
   stuckAfterMs,
@@ -18,7 +17,12 @@ import { type CheckOutcome, GRANT_STATES, type Observation } from '../grants/typ
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
-import { type AnnouncementRules, decideAnnouncements } from './decide-announcements.ts';
+import {
+  type AnnouncementRules,
+  configAnnouncements,
+  decideAnnouncements,
+  lifecyclesByPair,
+} from './decide-announcements.ts';
 import { baselineLine, failedCheckLine, transitionLine, writeHistoryLine } from './history-log.ts';
 import type { MonitorLog } from './monitor-log.ts';
 import {
@@ -294,62 +298,6 @@ function decidePair(
   // A record the grant decision left alone gets the next version here; a decided one has it.
   const version = grant.next === undefined ? record.version + 1 : record.version;
   return { ...grant, next: { ...record, ...changes, version }, events, verifyDue };
-}
-
-/**
- * Which pair holds each watched model's `config` announcement (the model's first watched
- * region), and what it holds after this run: decided on the records as they are stored now.
- */
-function configAnnouncements(
-  deps: MonitorDeps,
-  unknown: UnknownModels | undefined,
-  records: ReadonlyMap<string, PairRecord>,
-  now: Date,
-): AnnouncementRules['unknownModels'] {
-  const holders = new Map<string, string>();
-  for (const model of deps.config.models) {
-    const region = (model.regions ?? deps.config.regions)[0];
-    if (region !== undefined) holders.set(model.id, pairKey({ region, modelId: model.id }));
-  }
-  const held = new Map<string, { announced: boolean; event: ConfigEvent | undefined }>();
-  if (unknown === undefined) {
-    // No listing this run: whatever is announced stays so.
-    for (const [key, record] of records) {
-      if (record.unknownModelAnnounced === true)
-        held.set(key, { announced: true, event: undefined });
-    }
-    return held;
-  }
-  const previously = [...records].flatMap(([key, record]) =>
-    record.unknownModelAnnounced === true && holders.get(record.modelId) === key
-      ? [record.modelId]
-      : [],
-  );
-  const regions = [...new Set(resolveTargets(deps.config).map((target) => target.region))];
-  const decision = decideConfigEvents(previously, unknown, { account: deps.account, regions, now });
-  for (const modelId of decision.announced) {
-    const key = holders.get(modelId);
-    if (key !== undefined) held.set(key, { announced: true, event: undefined });
-  }
-  for (const event of decision.events) {
-    const key = holders.get(event.modelId);
-    if (key !== undefined) held.set(key, { announced: true, event });
-  }
-  return held;
-}
-
-/** This run's lifecycle of each watched pair its region listed, by pairKey. */
-function lifecyclesByPair(catalogs: readonly RegionCatalog[]): Map<string, ModelLifecycle> {
-  return new Map(
-    catalogs.flatMap((catalog) =>
-      catalog.ok
-        ? [...catalog.lifecycles].map(
-            ([modelId, lifecycle]) =>
-              [pairKey({ region: catalog.region, modelId }), lifecycle] as const,
-          )
-        : [],
-    ),
-  );
 }
 
 function catalogFailureView(catalog: RegionCatalog): CatalogFailureView[] {
