@@ -107,4 +107,34 @@ describe('delivery to SNS and to an EventBridge bus, tracked apart', () => {
     expect(snsEventIds(bed)).toEqual([ready]);
     expect(busEventIds(bed)).toEqual([ready]);
   });
+
+  it('sends lifecycle, stuck and config events to the bus with their own detail-types', async () => {
+    const inTwentyDays = new Date(Date.now() + 20 * 86_400_000 + 12_345).toISOString();
+    bed = await LambdaTestBed.start(
+      `account: "123456789012"
+catalog:
+  - id: ${CLAUDE}
+    lifecycle: { status: LEGACY, endOfLifeTime: "${inTwentyDays}" }
+`,
+      `regions: [us-east-1]\nmodels:\n  - id: ${CLAUDE}\n  - id: anthropic.claude-sonet-4-5-20250929-v1:0\n`,
+      { eventBus: BUS, followClock: true },
+    );
+    bed.clock = Date.now();
+
+    await bed.invoke(bed.newContainer());
+
+    const accepted = bed.eventBridge?.accepted ?? [];
+    expect(accepted.map((e) => e.detailType).sort()).toEqual(
+      [DETAIL_TYPES.lifecycle, DETAIL_TYPES.config].sort(),
+    );
+    const lifecycle = accepted.find((e) => e.detailType === DETAIL_TYPES.lifecycle);
+    expect(JSON.parse(lifecycle?.detail ?? '{}')).toMatchObject({
+      kind: 'lifecycle',
+      what: 'warning',
+      which: 'endOfLifeTime',
+      leadDays: 30,
+      date: inTwentyDays,
+    });
+    expect(busEventIds(bed).sort()).toEqual(snsEventIds(bed).sort());
+  });
 });
