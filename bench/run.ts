@@ -248,8 +248,8 @@ function assemble(parts: {
     },
     ...steadyState.map((size) => ({
       part: '2 steady state',
-      goal: `${size.name}: 0 writes, 0 publishes, ${size.expectedQueries} Query`,
-      measured: `${size.quiet.writes} writes, ${size.quiet.publishes} publishes, ${JSON.stringify(size.quiet.requests)}`,
+      goal: `${size.name}: 0 writes, 0 publishes, ${size.expectedQueries} Query, 1 ListFoundationModels per watched region`,
+      measured: `${size.quiet.writes} writes, ${size.quiet.publishes} publishes, ${JSON.stringify(size.quiet.requests)}, ListFoundationModels ${JSON.stringify(size.quiet.listings)}`,
       met: size.goalMet,
     })),
     {

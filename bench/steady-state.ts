@@ -1,12 +1,14 @@
 /**
  * Part 2, steady state: runCheck with the DynamoDB store (dynalite) and the SNS notifier (the
  * local endpoint), a baseline run and then a run where nothing changed, per config size. What a
- * quiet run costs is what almost every scheduled run costs.
+ * quiet run costs is what almost every scheduled run costs: one Query, no write, no publish,
+ * and one ListFoundationModels per watched region (lifecycle and unknown ids).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createBedrockAvailabilitySource } from '../src/bedrock/availability-source.ts';
 import { createBedrockClientCache } from '../src/bedrock/bedrock-clients.ts';
+import { createBedrockCatalogSource } from '../src/catalog/catalog-source.ts';
 import { topicRegion } from '../src/config/handler-environment.ts';
 import type { WatchedConfig } from '../src/config/watched-config.ts';
 import { runCheck } from '../src/monitor/run-check.ts';
@@ -39,6 +41,8 @@ export interface RunCounts {
   capacity: Partial<Record<DynamoDbOperation, number>>;
   writes: number;
   publishes: number;
+  /** ListFoundationModels calls, by region. */
+  listings: Record<string, number>;
 }
 
 export interface SteadyResult {
@@ -72,12 +76,23 @@ export async function measureSteadyState(options: {
         capacity[operation] = (capacity[operation] ?? 0) + units;
       },
     });
+    const clientForRegion = createBedrockClientCache({
+      requestTimeoutMs: options.settings.requestTimeoutMs,
+      maxAttempts: options.settings.maxAttempts,
+    });
     const availability = createBedrockAvailabilitySource({
-      clientForRegion: createBedrockClientCache({
-        requestTimeoutMs: options.settings.requestTimeoutMs,
-        maxAttempts: options.settings.maxAttempts,
-      }),
+      clientForRegion,
       concurrencyPerRegion: options.settings.concurrencyPerRegion,
+    });
+    let listings: Record<string, number> = {};
+    const catalog = createBedrockCatalogSource({
+      clientForRegion: (region) => ({
+        send: (command, sendOptions) => {
+          listings[region] = (listings[region] ?? 0) + 1;
+          return clientForRegion(region).send(command, sendOptions);
+        },
+      }),
+      concurrency: 4,
     });
     const notifier = createSnsNotifier({
       client: new SNSClient({ region: topicRegion(TOPIC_ARN) }),
@@ -86,6 +101,7 @@ export async function measureSteadyState(options: {
 
     const runAt = async (now: Date): Promise<RunCounts> => {
       capacity = {};
+      listings = {};
       const requestsBefore = options.dynamo.requests.length;
       const publishedBefore = options.sns.published.length;
       const summary = await runCheck(
@@ -93,6 +109,7 @@ export async function measureSteadyState(options: {
           account: ACCOUNT,
           config: size.config,
           availability,
+          catalog,
           store,
           notifier,
           deadline: Date.now() + options.settings.checkBudgetMs,
@@ -111,6 +128,7 @@ export async function measureSteadyState(options: {
         capacity,
         writes: operations.filter((operation) => WRITE_OPERATIONS.includes(operation)).length,
         publishes: options.sns.published.length - publishedBefore,
+        listings,
       };
     };
 
@@ -137,12 +155,18 @@ export async function measureSteadyState(options: {
         quiet.writes === 0 &&
         quiet.publishes === 0 &&
         otherRequests === 0 &&
-        (quiet.requests.Query ?? 0) <= expectedQueries,
+        (quiet.requests.Query ?? 0) <= expectedQueries &&
+        regionsOf(size.config).every((region) => quiet.listings[region] === 1) &&
+        Object.keys(quiet.listings).length === regionsOf(size.config).length,
     };
     results.push(result);
     options.progress(
-      `steady state ${size.name}: quiet run ${JSON.stringify(quiet.requests)}, ${round(stateBytes / 1024)} KiB read, ${quiet.writes} writes, ${quiet.publishes} publishes`,
+      `steady state ${size.name}: quiet run ${JSON.stringify(quiet.requests)}, ${round(stateBytes / 1024)} KiB read, ${quiet.writes} writes, ${quiet.publishes} publishes, ListFoundationModels ${JSON.stringify(quiet.listings)}`,
     );
   }
   return results;
+}
+
+function regionsOf(config: WatchedConfig): string[] {
+  return [...new Set(targetsOf(config).map((target) => target.region))];
 }

@@ -169,6 +169,14 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
     problems.push(`dashboard must be true or false, got ${JSON.stringify(dashboard)}`);
   }
 
+  // A bus of the stack's account and region, by name: `default` is the account's default bus.
+  const eventBusName = text('eventBusName').trim();
+  if (eventBusName !== '' && !/^[.\-_A-Za-z0-9]{1,256}$/.test(eventBusName)) {
+    problems.push(
+      `eventBusName must be the name of an EventBridge bus in the stack's account and region (default for the account's default bus), or empty for none, got ${JSON.stringify(eventBusName)}`,
+    );
+  }
+
   if (problems.length > 0) throw new StackSettingsError(problems);
   return {
     schedule,
@@ -181,6 +189,42 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
     historyTtlDays: String(historyTtlDays),
     alertTopicKmsKeyArn,
     dashboard: dashboard === 'true',
+    eventBusName,
+    eventBusResources: eventBusResources(eventBusName),
+  };
+}
+
+/**
+ * The `resources` fragment that lets the function put events on the eventBusName bus of the
+ * stack's account and region, and nothing else; nothing at all when no bus is set.
+ */
+function eventBusResources(eventBusName) {
+  if (eventBusName === '') return {};
+  return {
+    Resources: {
+      PutEventsPolicy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'put-events-to-bus',
+          Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'SendEventsToBus',
+                Effect: 'Allow',
+                Action: ['events:PutEvents'],
+                Resource: [
+                  {
+                    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${eventBusName}`,
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
   };
 }
 

@@ -2,8 +2,9 @@ import type { BedrockClientConfig } from '@aws-sdk/client-bedrock';
 import { createBedrockAvailabilitySource } from '../bedrock/availability-source.ts';
 import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
 import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
+import { createBedrockCatalogSource } from '../catalog/catalog-source.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
-import type { TransitionEvent } from '../grants/types.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
 import type { MonitorDeps } from '../monitor/run-check.ts';
 import { FileStateStore } from '../state/file-state-store.ts';
 import { createConverseVerifier } from '../verify/converse-verifier.ts';
@@ -24,8 +25,8 @@ export interface LocalMonitorOptions {
   /** Only for the demo, which talks to its own simulator; otherwise the SDK resolves it. */
   endpoint?: string;
   credentials?: BedrockClientConfig['credentials'];
-  /** Called for every transition the config publishes, once, when it is delivered. */
-  onNotify(event: TransitionEvent): void;
+  /** Called for every event the config publishes, once, when it is delivered. */
+  onNotify(event: AnnouncedEvent): void;
 }
 
 /** The engine's dependencies for a run on a laptop: Bedrock via the SDK, a state file. */
@@ -46,6 +47,8 @@ export function createLocalMonitor(options: LocalMonitorOptions): Omit<MonitorDe
       clientForRegion,
       concurrencyPerRegion: options.concurrencyPerRegion,
     }),
+    // One ListFoundationModels per region and run: lifecycle warnings and unknown ids.
+    catalog: createBedrockCatalogSource({ clientForRegion, concurrency: 4 }),
     store: new FileStateStore(options.statePath),
     // Without a verifier, runCheck makes no verification call (run-check.ts, verifyIfReady).
     ...(options.verify

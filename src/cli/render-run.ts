@@ -1,3 +1,4 @@
+import type { ModelLifecycle } from '../catalog/model-lifecycle.ts';
 import { type PairRecord, pairKey } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import type { PairView, RunSummary } from '../monitor/run-summary.ts';
@@ -17,15 +18,36 @@ export function renderRun(summary: RunSummary): string {
       pair.modelId,
       describeState(pair, failure?.kind),
       pair.since === null ? '-' : formatTime(pair.since),
+      describeLifecycle(pair.lifecycle),
     ];
   });
   const sections = [
     `Account ${summary.account}: ${plural(summary.checks, 'check')} (${plural(models.size, 'model')} x ${plural(regions.size, 'region')}) in ${(summary.durationMs / 1000).toFixed(1)} s`,
     '',
-    renderTable(['REGION', 'MODEL', 'STATE', 'SINCE'], rows),
+    renderTable(['REGION', 'MODEL', 'STATE', 'SINCE', 'LIFECYCLE'], rows),
     '',
     renderTransitions(summary.transitions),
   ];
+  const announcements = summary.announcements ?? [];
+  if (announcements.length > 0) {
+    sections.push(
+      '',
+      `Other events (${announcements.length}):`,
+      ...announcements.map((event) => `  ${renderSubject(event)}`),
+    );
+  }
+  for (const { modelId, suggestions } of summary.unknownModels ?? []) {
+    sections.push(
+      '',
+      `${modelId} is listed by Bedrock in no watched region: check the id in the config${suggestions.length === 0 ? '.' : ` (did you mean ${suggestions.join(' or ')}?)`}`,
+    );
+  }
+  for (const failure of summary.catalogFailures ?? []) {
+    sections.push(
+      '',
+      `Could not list the models of ${failure.region} (lifecycle unknown there this run): ${failure.kind}: ${failure.errorName ? `${failure.errorName}: ` : ''}${failure.message}`,
+    );
+  }
   if (summary.failures.length > 0) {
     sections.push(
       '',
@@ -83,10 +105,22 @@ export function renderStoredStates(
         ? record.state
         : `${record.state} (revocation pending: ${plural(record.pendingRevocation.count, 'answer')} ${record.pendingRevocation.state})`,
       formatTime(record.since),
+      describeLifecycle(record.lifecycle?.lifecycle ?? null),
       notes.filter((note) => note !== '').join('; '),
     ];
   });
-  return renderTable(['ACCOUNT', 'REGION', 'MODEL', 'STATE', 'SINCE', 'NOTE'], rows);
+  return renderTable(['ACCOUNT', 'REGION', 'MODEL', 'STATE', 'SINCE', 'LIFECYCLE', 'NOTE'], rows);
+}
+
+/** `ACTIVE`, `LEGACY, higher prices 2026-12-01, end of life 2027-03-01`; `-`: never listed. */
+export function describeLifecycle(lifecycle: ModelLifecycle | null): string {
+  if (lifecycle === null) return '-';
+  const dates = [
+    lifecycle.publicExtendedAccessTime &&
+      `higher prices ${lifecycle.publicExtendedAccessTime.slice(0, 10)}`,
+    lifecycle.endOfLifeTime && `end of life ${lifecycle.endOfLifeTime.slice(0, 10)}`,
+  ].filter((part): part is string => typeof part === 'string' && part !== '');
+  return [lifecycle.status, ...dates].join(', ');
 }
 
 function describeState(pair: PairView, failureKind: string | undefined): string {

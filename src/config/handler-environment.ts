@@ -8,7 +8,16 @@ export interface HandlerEnvironment {
   watchedModelsFile: string | undefined;
   /** Days a history item is kept before DynamoDB's TTL removes it. */
   historyTtlDays: number;
+  /**
+   * The EventBridge bus every announced event also goes to (a name, `default`, or an ARN);
+   * undefined when EVENT_BUS_NAME is unset or empty: SNS only.
+   */
+  eventBusName: string | undefined;
 }
+
+// A bus name as EventBridge allows it ([/\.\-_A-Za-z0-9]+, 1 to 256), or an event bus ARN.
+const EVENT_BUS =
+  /^([/.\-_A-Za-z0-9]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[/.\-_A-Za-z0-9]{1,256})$/;
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -37,6 +46,12 @@ export function readHandlerEnvironment(env: NodeJS.ProcessEnv = process.env): Ha
       `HISTORY_TTL_DAYS must be a whole number of days >= 1, got ${JSON.stringify(env.HISTORY_TTL_DAYS)}`,
     );
   }
+  const eventBusName = env.EVENT_BUS_NAME || undefined;
+  if (eventBusName !== undefined && !EVENT_BUS.test(eventBusName)) {
+    problems.push(
+      `EVENT_BUS_NAME must be an EventBridge bus name (default for the account's default bus) or ARN, or empty for none, got ${JSON.stringify(eventBusName)}`,
+    );
+  }
   if (problems.length > 0) {
     throw new EnvironmentError(`The function's environment is not usable: ${problems.join('; ')}.`);
   }
@@ -45,6 +60,7 @@ export function readHandlerEnvironment(env: NodeJS.ProcessEnv = process.env): Ha
     alertTopicArn,
     watchedModelsFile: env.WATCHED_MODELS_FILE || undefined,
     historyTtlDays: ttl,
+    eventBusName,
   };
 }
 

@@ -40,7 +40,7 @@ const MIN_VERIFY_EVERY_MS = 3_600_000;
  */
 export const MISPLACED_KEYS: Readonly<Record<string, string>> = {
   eventBusName:
-    '"eventBusName" is a parameter of the stack, not a key of this file: deploy with --param="eventBusName=default" (or the name of your bus) to send every announced event to EventBridge as well.',
+    '"eventBusName" is a setting of the stack, not a key of this file: set eventBusName: default (or the name of your bus) in stages/<stage>.yml to send every announced event to EventBridge as well.',
 };
 
 export { INFERENCE_PROFILE_PREFIXES };

@@ -8,7 +8,7 @@ import { plural, renderScope } from '../cli/plural.ts';
 import { renderStoredStates } from '../cli/render-run.ts';
 import { loadWatchedModels } from '../config/load-config.ts';
 import { watchedScope } from '../config/watched-config.ts';
-import type { TransitionEvent } from '../grants/types.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
 import { runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
 import { renderAlertText, renderSubject } from '../notify/render-alert.ts';
@@ -28,7 +28,7 @@ export interface DemoOptions {
 
 export interface DemoResult {
   summaries: RunSummary[];
-  alerts: TransitionEvent[];
+  alerts: AnnouncedEvent[];
 }
 
 // The demo pretends the schedule fires every 5 minutes, so times in alerts read naturally.
@@ -43,9 +43,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { io } = options;
   const scenario = await loadScenario(options.scenarioPath ?? DEMO_SCENARIO_PATH);
   const config = await loadWatchedModels(options.configPath ?? DEMO_CONFIG_PATH);
-  const simulator = await startSimulator({ scenario });
+  // The simulator's clock is the demo's, running (its throttling refills with time): its
+  // lifecycle dates (+5d, ...) count from the first run.
+  let offsetMs = DEMO_START - Date.now();
+  const simulator = await startSimulator({ scenario, clock: () => Date.now() + offsetMs });
   const stateDir = await mkdtemp(join(tmpdir(), 'bedrock-access-monitor-demo-'));
-  const alerts: TransitionEvent[] = [];
+  const alerts: AnnouncedEvent[] = [];
   const summaries: RunSummary[] = [];
   try {
     const deps = createLocalMonitor({
@@ -70,6 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       simulator.setTick(run - 1);
       const alertsBefore = alerts.length;
       const now = new Date(DEMO_START + (run - 1) * SCHEDULE_MS);
+      offsetMs = now.getTime() - Date.now();
       const summary = await runCheck({ ...deps, deadline: Date.now() + deps.deadlineMs }, now);
       summaries.push(summary);
       const throttledThisRun = countThrottled(simulator.stats()) - throttled;
@@ -107,6 +111,9 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
   for (const event of summary.transitions) {
     parts.push(`${event.kind}: ${event.modelId} in ${event.region} (${event.from} -> ${event.to})`);
   }
+  for (const event of summary.announcements ?? []) {
+    parts.push(renderSubject(event));
+  }
   const pending = summary.pairs.filter((pair) => pair.pendingRevocation > 0);
   for (const pair of pending) {
     parts.push(
@@ -134,7 +141,7 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
   return parts.join('\n         ');
 }
 
-function renderAlertBox(event: TransitionEvent): string {
+function renderAlertBox(event: AnnouncedEvent): string {
   const body = [`Subject: ${renderSubject(event)}`, '', ...renderAlertText(event).split('\n')];
   return [
     '',

@@ -1,4 +1,7 @@
-import type { GrantState, RawAvailability, TransitionEvent } from './types.ts';
+import type { ModelLifecycle } from '../catalog/model-lifecycle.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
+import type { WarnedDate } from '../lifecycle/lifecycle-event.ts';
+import type { GrantState, RawAvailability } from './types.ts';
 
 /** What the monitor remembers about one (account, region, model). */
 export interface PairRecord {
@@ -17,10 +20,45 @@ export interface PairRecord {
   version: number;
   /** Claimed events not yet delivered (history written, notification published): outbox.ts. */
   outbox: OutboxEntry[];
+  /**
+   * The model's lifecycle in this region as last listed, with the lead times already warned
+   * about (decide-lifecycle.ts). Absent or null: not listed yet.
+   */
+  lifecycle?: StoredLifecycle | null;
+  /** The `since` of the IN_PROGRESS episode announced as `stuck` (decide-stuck.ts); null: none. */
+  stuckAnnouncedSince?: string | null;
+  /**
+   * True while the model id, listed by no watched region, has been announced as a `config`
+   * event. Kept on the pair of the model's first watched region only (announcements.ts).
+   */
+  unknownModelAnnounced?: boolean;
+  /** Periodic verification of an ENABLED pair (periodic-verification.ts); absent: none yet. */
+  verification?: VerificationRecord | null;
 }
 
-export interface OutboxEntry {
-  event: TransitionEvent;
+/** LifecycleRecord (src/lifecycle/decide-lifecycle.ts) without the pair's key. */
+export interface StoredLifecycle {
+  lifecycle: ModelLifecycle;
+  warned: Record<WarnedDate, number[]>;
+  version: number;
+}
+
+/** What the monitor remembers of the verification calls of an ENABLED pair. */
+export interface VerificationRecord {
+  /** The last call's time (ISO-8601 UTC). */
+  lastAttemptAt: string;
+  /** Set while the pair is `blocked`: when the first lasting failure of this episode was seen. */
+  blockedSince: string | null;
+  /** Failed calls in a row while blocked; drives the backoff. */
+  failures: number;
+}
+
+/** Where an announced event is delivered; each is tracked apart in the outbox. */
+export const DELIVERY_TARGETS = ['sns', 'eventbridge'] as const;
+export type DeliveryTarget = (typeof DELIVERY_TARGETS)[number];
+
+export interface OutboxEntry<E extends AnnouncedEvent = AnnouncedEvent> {
+  event: E;
   /** When a run last claimed the delivery; an old claim means that run died or failed. */
   claimedAt: string;
   /**
@@ -29,6 +67,8 @@ export interface OutboxEntry {
    * written before claims carried a token; such a claim is taken over once its lease lapses.
    */
   claimToken?: string;
+  /** The targets that already accepted the event; absent: none yet. */
+  delivered?: DeliveryTarget[];
 }
 
 export interface PendingRevocation {

@@ -112,4 +112,9 @@ export interface TransitionEvent {
   raw: RawAvailability;
   /** Present when the model has verification on and this transition made it ENABLED. */
   verification?: VerificationResult;
+  /**
+   * A `ready` of a pair that was `blocked` (ENABLED, but the verification call failed for a
+   * lasting cause) and is verified now: since when it was blocked.
+   */
+  blockedSince?: string;
 }

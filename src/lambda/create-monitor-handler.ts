@@ -6,6 +6,7 @@ import {
   createBedrockClientCache,
 } from '../bedrock/bedrock-clients.ts';
 import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
+import { createBedrockCatalogSource } from '../catalog/catalog-source.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import { checkBudgetMs } from '../config/run-capacity.ts';
@@ -18,6 +19,7 @@ import {
 } from '../errors.ts';
 import { type MonitorLog, runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
+import { createBusPublisher } from '../notify/eventbridge-publisher.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { createTopicNotifier } from '../notify/sns-notifier.ts';
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
@@ -41,6 +43,8 @@ export interface MonitorHandlerOptions {
   clientForRegion?: BedrockClientForRegion;
   /** Default: SNS Publish to the alert topic. */
   notifier?: Notifier;
+  /** Default: with EVENT_BUS_NAME set, PutEvents to that bus; without it, none. */
+  eventBus?: Notifier;
   /** Default: a Converse call per verified model, its runtime client created on first use. */
   verifier?: Verifier;
 }
@@ -80,6 +84,10 @@ export function createMonitorHandler({
   now = () => new Date(),
   clientForRegion = createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
   notifier = createTopicNotifier(environment.alertTopicArn, topicRegion(environment.alertTopicArn)),
+  // Only with EVENT_BUS_NAME set: every announced event goes to the bus too, tracked apart.
+  eventBus = environment.eventBusName === undefined
+    ? undefined
+    : createBusPublisher(environment.eventBusName),
   // Only called for models whose config entry has `verify`, and only when they become ENABLED.
   verifier = createConverseVerifier(createRuntimeClientCache({ requestTimeoutMs: 10_000 })),
 }: MonitorHandlerOptions): MonitorHandler {
@@ -87,6 +95,8 @@ export function createMonitorHandler({
     clientForRegion,
     concurrencyPerRegion: 4,
   });
+  // One ListFoundationModels per watched region and run, on the same clients.
+  const catalog = createBedrockCatalogSource({ clientForRegion, concurrency: 4 });
   const store = new DynamoDbStateStore({
     client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
     tableName: environment.stateTableName,
@@ -104,8 +114,10 @@ export function createMonitorHandler({
           account: accountOf(context.invokedFunctionArn),
           config: await config,
           availability,
+          catalog,
           store,
           notifier,
+          ...(eventBus === undefined ? {} : { eventBus }),
           verifier,
           ...budget,
           log,

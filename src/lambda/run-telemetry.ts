@@ -23,6 +23,8 @@ export const METRIC = {
   checkFailures: 'CheckFailures',
   transitions: 'Transitions',
   notifications: 'Notifications',
+  /** Watched ids that no watched region lists: a config to fix, reported by every run. */
+  unknownModels: 'UnknownModelIds',
 } as const;
 
 /**
@@ -34,6 +36,7 @@ export function publishRunMetrics(metrics: MetricsSink, summary: RunSummary): vo
     [METRIC.checkFailures]: summary.failures.length,
     [METRIC.transitions]: summary.transitions.length,
     [METRIC.notifications]: summary.notifications.published,
+    [METRIC.unknownModels]: summary.unknownModels?.length ?? 0,
   };
   const sent = Object.entries(counts).filter(([, count]) => count > 0);
   for (const [name, count] of sent) metrics.addMetric(name, 'Count', count);
@@ -53,5 +56,8 @@ export function summaryLogFields(summary: RunSummary): Record<string, unknown> {
     deferred: summary.deferred,
     failures: summary.failures,
     skippedItems: summary.skippedItems,
+    announcements: summary.announcements?.length ?? 0,
+    unknownModels: summary.unknownModels ?? [],
+    catalogFailures: summary.catalogFailures ?? [],
   };
 }

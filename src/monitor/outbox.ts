@@ -5,14 +5,21 @@
  * conditional write that stores the new state, under this run's claim token: of overlapping
  * runs only the one whose write lands owns it. `deliverClaimed` then, for each event the run
  * owns: makes the opt-in verification call (billed, so only the owner makes it) and keeps its
- * result on the entry, writes the history, publishes, and removes the entry. An entry whose
- * delivery failed stays in the outbox under its claim; once the claim's lease has lapsed the
- * next run that writes the pair takes it over and delivers it.
+ * result on the entry, writes the history (grant transitions), publishes to each target (SNS,
+ * and EventBridge when a bus is set), and removes the entry. Each target is tracked apart: a
+ * target that accepted the event is recorded on the entry, so a later run sends it only to
+ * the targets still owed. An entry whose delivery failed stays in the outbox under its claim;
+ * once the claim's lease has lapsed the next run that writes the pair takes it over and
+ * delivers it.
+ *
+ * Any kind of event (AnnouncedEvent) rides the same way: the decisions put it in the pair's
+ * outbox, and delivery does not care what it is about.
  */
 import { randomUUID } from 'node:crypto';
-import type { Decision } from '../grants/decide-next.ts';
-import type { OutboxEntry, PairRecord } from '../grants/pair-record.ts';
-import type { TransitionEvent, TransitionKind, VerificationResult } from '../grants/types.ts';
+import { type AnnouncedEvent, isTransitionEvent } from '../events/announced-event.ts';
+import type { EventKind } from '../events/event-kinds.ts';
+import type { DeliveryTarget, OutboxEntry, PairRecord } from '../grants/pair-record.ts';
+import type { TransitionEvent, VerificationResult } from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
@@ -50,13 +57,24 @@ export function leaseCutoff(observedAt: Date, leaseMs: number): string {
 }
 
 /**
+ * What the decisions of one run say about one pair: the record to store (absent: nothing
+ * changed; when present its version is already the next one) and the events to announce.
+ */
+export interface PairDecision {
+  next?: PairRecord;
+  event?: AnnouncedEvent;
+  /** More events of the same write, after `event`. */
+  events?: readonly AnnouncedEvent[];
+}
+
+/**
  * The write for one pair, or undefined when there is nothing to write: the decided record
- * with the new event added to its outbox, and every lapsed claim taken over. A pair whose
- * state did not change is written only to take over a lapsed claim.
+ * with the new events added to its outbox, and every lapsed claim taken over. A pair whose
+ * record did not change is written only to take over a lapsed claim.
  */
 export function claimWrite(
   previous: PairRecord | undefined,
-  decision: Decision,
+  decision: PairDecision,
   claimant: Claimant,
 ): Claim | undefined {
   const base = decision.next ?? previous;
@@ -68,9 +86,15 @@ export function claimWrite(
     owned.push(entry.event.eventId);
     return { ...entry, ...claimed };
   });
-  if (decision.event !== undefined) {
-    outbox.push({ event: decision.event, ...claimed });
-    owned.push(decision.event.eventId);
+  const events = [
+    ...(decision.event === undefined ? [] : [decision.event]),
+    ...(decision.events ?? []),
+  ];
+  for (const event of events) {
+    // Already in the outbox (an entry of a lapsed claim, just taken over): owned once.
+    if (outbox.some((entry) => entry.event.eventId === event.eventId)) continue;
+    outbox.push({ event, ...claimed });
+    owned.push(event.eventId);
   }
   if (decision.next === undefined && owned.length === 0) return undefined;
   const version = decision.next === undefined ? base.version + 1 : base.version;
@@ -79,9 +103,12 @@ export function claimWrite(
 
 export interface DeliveryDeps {
   store: StateStore;
+  /** The SNS topic (the console in the CLI). */
   notifier: Notifier;
+  /** The EventBridge bus, when one is set; none: events go to `notifier` only. */
+  eventBus?: Notifier;
   /** Kinds that are published; the others are only written to the history. */
-  notify: ReadonlySet<TransitionKind>;
+  notify: ReadonlySet<EventKind>;
   /** What to invoke to verify a model, or undefined when it is not verified. */
   verificationTarget(modelId: string): string | undefined;
   /** Makes the verification calls; none: nothing is verified. */
@@ -92,15 +119,16 @@ export interface DeliveryDeps {
 }
 
 export interface DeliveryReport {
+  /** Events a target accepted, counted once per target. */
   published: number;
-  /** Publishes that failed; their events wait in the outbox. */
+  /** Publishes that failed, once per target; their events wait in the outbox for it. */
   failed: number;
   /** Events left for the next run: their verification could not start before the deadline. */
   deferred: number;
   /** Claims another run took over while this one verified (its lease had lapsed). */
   lost: number;
   /** Events as this run verified them (verification added, maybe `blocked`), by eventId. */
-  verified: Map<string, TransitionEvent>;
+  verified: Map<string, AnnouncedEvent>;
   /** Defects met while verifying: the run fails once everything else is saved. */
   defects: unknown[];
 }
@@ -137,9 +165,10 @@ async function deliverOne(
   deps: DeliveryDeps,
   report: DeliveryReport,
 ): Promise<void> {
-  let event = entry.event;
-  const via = verificationPending(event, deps);
-  if (via !== undefined) {
+  let current = entry;
+  const event = current.event;
+  const via = isTransitionEvent(event) ? verificationPending(event, deps) : undefined;
+  if (isTransitionEvent(event) && via !== undefined) {
     if (Math.floor(deps.deadline - Date.now()) < MIN_VERIFICATION_MS) {
       report.deferred += 1;
       return;
@@ -154,29 +183,67 @@ async function deliverOne(
       report.defects.push(defect);
       return;
     }
-    event = withVerification(event, result);
-    report.verified.set(event.eventId, event);
+    current = { ...current, event: withVerification(event, result) };
+    report.verified.set(event.eventId, current.event);
     // Kept on the entry, so a publish that fails now is retried without a second billed call.
-    if (!(await deps.store.updateOutboxEntry(pair, { ...entry, event }))) {
+    if (!(await deps.store.updateOutboxEntry(pair, current))) {
       report.lost += 1;
       return;
     }
   }
-  await deps.store.appendHistory(event);
-  if (deps.notify.has(event.kind)) {
+  if (isTransitionEvent(current.event)) await deps.store.appendHistory(current.event);
+  const owed = deps.notify.has(current.event.kind)
+    ? deliveryTargets(deps).filter(({ target }) => !current.delivered?.includes(target))
+    : [];
+  const accepted: DeliveryTarget[] = [];
+  let failed = false;
+  for (const { target, notifier } of owed) {
     try {
-      await deps.notifier.publish(event);
+      await notifier.publish(current.event);
+      accepted.push(target);
       report.published += 1;
     } catch (error) {
+      failed = true;
+      // A bug of ours (rendering, say) is a defect, never a target that was down; the event
+      // stays in the outbox either way.
+      if (isProgrammingError(error)) {
+        report.defects.push(error);
+        continue;
+      }
       report.failed += 1;
       deps.log?.warn('Notification failed; it stays in the outbox for the next run', {
-        eventId: event.eventId,
+        eventId: current.event.eventId,
+        target,
         error: (error as Error).message,
       });
-      return;
     }
   }
-  await deps.store.removeFromOutbox(pair, event.eventId);
+  if (failed) {
+    // Recorded under this run's claim, so the next run sends only to the targets still owed.
+    if (accepted.length === 0) return;
+    const delivered = [...(current.delivered ?? []), ...accepted];
+    if (!(await deps.store.updateOutboxEntry(pair, { ...current, delivered }))) report.lost += 1;
+    return;
+  }
+  await deps.store.removeFromOutbox(pair, current.event.eventId);
+}
+
+function isProgrammingError(error: unknown): boolean {
+  return (
+    error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError
+  );
+}
+
+/** The targets events go to, in the order they are tried: SNS, then the EventBridge bus. */
+function deliveryTargets(
+  deps: DeliveryDeps,
+): Array<{ target: DeliveryTarget; notifier: Notifier }> {
+  return [
+    { target: 'sns', notifier: deps.notifier },
+    ...(deps.eventBus === undefined
+      ? []
+      : [{ target: 'eventbridge' as const, notifier: deps.eventBus }]),
+  ];
 }
 
 /** The id or profile to invoke before announcing `event`, or undefined when none is owed. */

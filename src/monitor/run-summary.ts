@@ -1,3 +1,6 @@
+import type { ModelLifecycle } from '../catalog/model-lifecycle.ts';
+import type { UnknownModel } from '../catalog/unknown-models.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
 import type { FailureKind, GrantState, TransitionEvent } from '../grants/types.ts';
 import type { SkippedItem } from '../state/state-store.ts';
 
@@ -15,6 +18,16 @@ export interface PairView {
   since: string | null;
   /** Non-ENABLED answers counted towards a revocation not yet confirmed. */
   pendingRevocation: number;
+  /** The model's lifecycle in the region as last listed; null: never listed. */
+  lifecycle: ModelLifecycle | null;
+}
+
+/** A region whose ListFoundationModels failed: lifecycle is UNKNOWN there for this run. */
+export interface CatalogFailureView {
+  region: string;
+  kind: FailureKind;
+  errorName: string | null;
+  message: string;
 }
 
 export interface FailureView {
@@ -33,6 +46,12 @@ export interface RunSummary {
   checks: number;
   states: Record<PairStatus, number>;
   transitions: TransitionEvent[];
+  /** The other events this run claimed: lifecycle, stuck, config (runCheck always sets it). */
+  announcements?: AnnouncedEvent[];
+  /** Watched ids no watched region lists (every region answered): reported by every run. */
+  unknownModels?: UnknownModel[];
+  /** Regions whose listing failed this run. */
+  catalogFailures?: CatalogFailureView[];
   notifications: { published: number; failed: number };
   failures: FailureView[];
   /** Writes lost to an overlapping run, which then owns those transitions. */

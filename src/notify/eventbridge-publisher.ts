@@ -5,7 +5,7 @@
  * that failed as a whole.
  */
 import {
-  type EventBridgeClient,
+  EventBridgeClient,
   PutEventsCommand,
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
@@ -189,4 +189,9 @@ async function send(
       ),
     };
   });
+}
+
+/** A publisher with a client of its own, in the function's region (the Lambda's, created once). */
+export function createBusPublisher(eventBusName: string): EventBridgePublisher {
+  return createEventBridgePublisher({ client: new EventBridgeClient({}), eventBusName });
 }

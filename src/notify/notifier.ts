@@ -1,7 +1,10 @@
-import type { TransitionEvent } from '../grants/types.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
 
-/** Sends one notification per transition: SNS in the Lambda, the console in the CLI. */
+/**
+ * Sends one announced event to one delivery target: SNS (or the console in the CLI), or an
+ * EventBridge bus. The outbox tracks each target apart.
+ */
 export interface Notifier {
-  /** Rejects when the notification did not go out; the event then stays in the outbox. */
-  publish(event: TransitionEvent): Promise<void>;
+  /** Rejects when the event did not go out; it then stays in the outbox for this target. */
+  publish(event: AnnouncedEvent): Promise<void>;
 }

@@ -1,5 +1,7 @@
+import { type AnnouncedEvent, isTransitionEvent } from '../events/announced-event.ts';
 import type { TransitionEvent, TransitionKind } from '../grants/types.ts';
 import { consoleLink, describeVerification, nextStep } from './next-steps.ts';
+import { type Announcement, describeAnnouncement } from './render-announcement.ts';
 
 // SNS refuses a Subject of 100 characters or more, and one with line breaks or non-ASCII.
 const SUBJECT_LIMIT = 99;
@@ -14,20 +16,30 @@ const HEADLINES: Record<TransitionKind, string> = {
 };
 
 /** `Bedrock access ready: amazon.titan-text-express-v1 in us-east-1`, shortened to fit SNS. */
-export function renderSubject(event: Pick<TransitionEvent, 'kind' | 'modelId' | 'region'>): string {
+export function renderSubject(
+  event: Pick<TransitionEvent, 'kind' | 'modelId' | 'region'> | Announcement,
+): string {
+  if (event.kind === 'lifecycle' || event.kind === 'stuck' || event.kind === 'config') {
+    const text = describeAnnouncement(event);
+    return fitSubject(text.subjectPrefix, event.modelId, text.subjectSuffix);
+  }
+  return fitSubject(`Bedrock access ${event.kind}: `, event.modelId, ` in ${event.region}`);
+}
+
+function fitSubject(prefix: string, modelId: string, regionSuffix: string): string {
   const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
-  const prefix = `Bedrock access ${event.kind}: `;
-  const suffix = ` in ${ascii(event.region)}`;
-  let model = ascii(event.modelId);
+  const suffix = ascii(regionSuffix);
+  let model = ascii(modelId);
   const room = SUBJECT_LIMIT - prefix.length - suffix.length;
   if (model.length > room) model = `${model.slice(0, Math.max(room - 3, 0))}...`;
   return `${prefix}${model}${suffix}`.slice(0, SUBJECT_LIMIT);
 }
 
 /** The plain-text alert a person can act on: what changed, where, since when, what next. */
-export function renderAlertText(event: TransitionEvent): string {
+export function renderAlertText(event: AnnouncedEvent): string {
+  if (!isTransitionEvent(event)) return renderAnnouncementText(event);
   const lines = [
-    HEADLINES[event.kind],
+    headline(event),
     '',
     `Model:    ${event.modelId}`,
     `Region:   ${event.region}`,
@@ -45,6 +57,17 @@ export function renderAlertText(event: TransitionEvent): string {
   lines.push('', 'What to do next:', `  ${nextStep(event)}`);
   lines.push('', `Bedrock console: ${consoleLink(event.region)}`, `Event id: ${event.eventId}`);
   return lines.join('\n');
+}
+
+/** The first line; a `ready` after `blocked` says so. */
+export function headline(event: TransitionEvent): string {
+  if (event.kind === 'ready' && event.blockedSince !== undefined) {
+    return `Bedrock model access works again: it was blocked since ${formatTime(event.blockedSince)}, and a verification call succeeds now.`;
+  }
+  if (event.kind === 'blocked' && event.from === event.to) {
+    return 'Bedrock reports model access as enabled, but the periodic verification call now fails.';
+  }
+  return HEADLINES[event.kind];
 }
 
 function rawLines(event: TransitionEvent): string[] {
@@ -65,4 +88,18 @@ function rawLines(event: TransitionEvent): string[] {
 /** `2026-11-24 10:05 UTC`: readable, and unambiguous across time zones. */
 export function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function renderAnnouncementText(event: Announcement): string {
+  const text = describeAnnouncement(event);
+  return [
+    text.headline,
+    '',
+    ...text.facts,
+    '',
+    'What to do next:',
+    ...text.nextSteps.map((step) => `  - ${step}`),
+    '',
+    `Event id: ${event.eventId}`,
+  ].join('\n');
 }

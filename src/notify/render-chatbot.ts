@@ -3,9 +3,11 @@
  * custom notification, which Slack and Microsoft Teams channels subscribed to the topic render as a
  * card. Schema: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
+import { type AnnouncedEvent, isTransitionEvent } from '../events/announced-event.ts';
 import type { TransitionEvent, TransitionKind } from '../grants/types.ts';
 import { consoleLink, describeVerification, nextStep } from './next-steps.ts';
 import { formatTime } from './render-alert.ts';
+import { type Announcement, describeAnnouncement } from './render-announcement.ts';
 
 /** The custom notification event schema (`version` 1.0, `source` custom). */
 export interface ChatbotNotification {
@@ -60,8 +62,9 @@ const HEADLINES: Record<TransitionKind, string> = {
   blocked: 'Bedrock reports access as enabled, but calls fail',
 };
 
-/** The AWS Chatbot custom notification for one transition; the caller serialises it. */
-export function renderChatbotNotification(event: TransitionEvent): ChatbotNotification {
+/** The AWS Chatbot custom notification for one event; the caller serialises it. */
+export function renderChatbotNotification(event: AnnouncedEvent): ChatbotNotification {
+  if (!isTransitionEvent(event)) return renderAnnouncementCard(event);
   const link = consoleLink(event.region);
   return {
     version: '1.0',
@@ -103,6 +106,47 @@ export function renderChatbotNotification(event: TransitionEvent): ChatbotNotifi
   };
 }
 
+function renderAnnouncementCard(event: Announcement): ChatbotNotification {
+  const text = describeAnnouncement(event);
+  const { region } = text.attributes;
+  const where = region === undefined ? '' : ` in ${region}`;
+  return {
+    version: '1.0',
+    source: 'custom',
+    id: event.eventId,
+    content: {
+      textType: 'client-markdown',
+      title: clip(`${text.emoji} ${text.title}: ${event.modelId}${where}`, CHATBOT_LIMITS.title),
+      description: clip([text.headline, '', ...text.facts].join('\n'), CHATBOT_LIMITS.description),
+      nextSteps: text.nextSteps.map((step) => clip(step, CHATBOT_LIMITS.nextStep)),
+      keywords: Object.values(text.attributes).map((keyword) =>
+        clip(keyword, CHATBOT_LIMITS.keyword),
+      ),
+    },
+    metadata: {
+      threadId:
+        region === undefined
+          ? `bedrock-access-${event.account}-${event.kind}-${event.modelId}`
+          : `bedrock-access-${event.account}-${region}-${event.modelId}`,
+      summary: clip(text.headline, CHATBOT_LIMITS.title),
+      eventType: `bedrock-access-${event.kind}`,
+      relatedResources: region === undefined ? [] : [foundationModelArn(region, event.modelId)],
+      additionalContext: {
+        ...Object.fromEntries(
+          // Custom actions read these as variables: printable ASCII without spaces only.
+          Object.entries(text.attributes).map(([key, value]) => [
+            key,
+            value.replace(/[^\x21-\x7f]/g, '_'),
+          ]),
+        ),
+        account: event.account,
+        observedAt: event.observedAt,
+        eventId: event.eventId,
+      },
+    },
+  };
+}
+
 function renderDescription(event: TransitionEvent, link: string): string {
   const { raw } = event;
   const lines = [
@@ -120,6 +164,11 @@ function renderDescription(event: TransitionEvent, link: string): string {
       `Bedrock reports: agreement \`${raw.agreement}\`, authorization \`${raw.authorization}\`, entitlement \`${raw.entitlement}\`, region \`${raw.region}\``,
     );
     if (raw.agreementError !== null) lines.push(`Agreement error: ${raw.agreementError}`);
+  }
+  if (event.blockedSince !== undefined) {
+    lines.push(
+      `Blocked since ${formatTime(event.blockedSince)}; a verification call succeeds now.`,
+    );
   }
   if (event.verification !== undefined) lines.push(describeVerification(event.verification));
   lines.push(`Console: ${link}`);

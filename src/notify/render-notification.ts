@@ -2,8 +2,9 @@
  * One SNS Publish per transition, as DESIGN.md ("Notification") fixes it: a short ASCII Subject,
  * `MessageStructure: json` with a body per protocol, and String attributes for filter policies.
  */
-import type { TransitionEvent } from '../grants/types.ts';
+import { type AnnouncedEvent, isTransitionEvent } from '../events/announced-event.ts';
 import { renderAlertText, renderSubject } from './render-alert.ts';
+import { describeAnnouncement } from './render-announcement.ts';
 import { type ChatbotNotification, renderChatbotNotification } from './render-chatbot.ts';
 
 export { CHATBOT_LIMITS, renderChatbotNotification } from './render-chatbot.ts';
@@ -34,26 +35,27 @@ export interface RenderedNotification {
   MessageStructure: 'json';
   /** JSON of {@link NotificationBodies}. */
   Message: string;
-  MessageAttributes: Record<NotificationAttributeName, StringAttribute>;
+  /** Every attribute for a transition; those that apply for another event (a config event has no region). */
+  MessageAttributes: Partial<Record<NotificationAttributeName, StringAttribute>>;
 }
 
-/** Subject, bodies and attributes of the notification for one transition. */
-export function renderNotification(event: TransitionEvent): RenderedNotification {
+/** Subject, bodies and attributes of the notification for one event. */
+export function renderNotification(event: AnnouncedEvent): RenderedNotification {
+  const attributes = isTransitionEvent(event)
+    ? { kind: event.kind, modelId: event.modelId, region: event.region, state: event.to }
+    : describeAnnouncement(event).attributes;
   return {
     Subject: renderSubject(event),
     MessageStructure: 'json',
     Message: JSON.stringify(renderNotificationBodies(event)),
-    MessageAttributes: {
-      kind: stringAttribute(event.kind),
-      modelId: stringAttribute(event.modelId),
-      region: stringAttribute(event.region),
-      state: stringAttribute(event.to),
-    },
+    MessageAttributes: Object.fromEntries(
+      Object.entries(attributes).map(([name, value]) => [name, stringAttribute(value)]),
+    ),
   };
 }
 
 /** Each body as the subscriber of that protocol receives it. */
-export function renderNotificationBodies(event: TransitionEvent): NotificationBodies {
+export function renderNotificationBodies(event: AnnouncedEvent): NotificationBodies {
   return {
     default: renderEventJson(event),
     email: renderAlertText(event),
@@ -65,7 +67,10 @@ export function renderNotificationBodies(event: TransitionEvent): NotificationBo
  * The transition event JSON. Fields are named one by one so that the contract, and nothing that
  * happens to ride along on the object, is what leaves the account.
  */
-export function renderEventJson(event: TransitionEvent): string {
+export function renderEventJson(event: AnnouncedEvent): string {
+  // The other events are built field by field by their decisions and read back through their
+  // strict schemas (pair-record-schema.ts): nothing rides along on them.
+  if (!isTransitionEvent(event)) return JSON.stringify(event);
   const { raw } = event;
   return JSON.stringify({
     schema: event.schema,
@@ -86,6 +91,7 @@ export function renderEventJson(event: TransitionEvent): string {
       region: raw.region,
     },
     ...(event.verification === undefined ? {} : { verification: event.verification }),
+    ...(event.blockedSince === undefined ? {} : { blockedSince: event.blockedSince }),
   });
 }
 

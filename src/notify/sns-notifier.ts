@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describeError, NotificationError } from '../errors.ts';
-import type { TransitionEvent } from '../grants/types.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
 import type { Notifier } from './notifier.ts';
 import { renderNotification } from './render-notification.ts';
 
@@ -16,13 +16,13 @@ export interface SnsNotifierOptions {
 /** Publishes each transition to one SNS topic, one Publish per event. */
 export function createSnsNotifier({ client, topicArn }: SnsNotifierOptions): Notifier {
   return {
-    async publish(event: TransitionEvent): Promise<void> {
+    async publish(event: AnnouncedEvent): Promise<void> {
       const command = new PublishCommand({ TopicArn: topicArn, ...renderNotification(event) });
       try {
         await client.send(command);
       } catch (error) {
         throw new NotificationError(
-          `SNS did not accept the ${event.kind} notification for ${event.modelId} in ${event.region} (event ${event.eventId}, topic ${topicArn}): ${describeError(error)}`,
+          `SNS did not accept the ${event.kind} notification for ${event.modelId}${'region' in event ? ` in ${event.region}` : ''} (event ${event.eventId}, topic ${topicArn}): ${describeError(error)}`,
           { cause: error },
         );
       }

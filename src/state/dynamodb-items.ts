@@ -70,6 +70,13 @@ export function toStateItem(record: PairRecord): Record<string, unknown> {
     pendingRevocation: record.pendingRevocation,
     version: record.version,
     outbox: Object.fromEntries(record.outbox.map((entry) => [entry.event.eventId, entry])),
+    // Written only once set, so the item of a pair that never had them keeps its old shape.
+    ...definedOnly({
+      lifecycle: record.lifecycle,
+      stuckAnnouncedSince: record.stuckAnnouncedSince,
+      unknownModelAnnounced: record.unknownModelAnnounced,
+      verification: record.verification,
+    }),
   };
 }
 
@@ -150,4 +157,8 @@ function describeWrongShape(
     return `itemType is ${JSON.stringify(item.itemType) ?? 'missing'}, expected "${itemType}"`;
   }
   return undefined;
+}
+
+function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }

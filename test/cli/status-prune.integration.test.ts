@@ -36,13 +36,13 @@ describe('status and the pairs no longer in the config', () => {
 
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ACCOUNT\s+REGION\s+MODEL\s+STATE\s+SINCE\s+NOTE$/);
+    expect(lines[0]).toMatch(/^ACCOUNT\s+REGION\s+MODEL\s+STATE\s+SINCE\s+LIFECYCLE\s+NOTE$/);
     expect(lines[1]).toMatch(
-      new RegExp(`^${ACCOUNT}\\s+us-east-1\\s+${TITAN}\\s+ENABLED\\s+[\\d-]+ [\\d:]+ UTC$`),
+      new RegExp(`^${ACCOUNT}\\s+us-east-1\\s+${TITAN}\\s+ENABLED\\s+[\\d-]+ [\\d:]+ UTC\\s+-$`),
     );
     expect(lines[2]).toMatch(
       new RegExp(
-        `^${ACCOUNT}\\s+us-west-2\\s+${LLAMA}\\s+NOT_ENABLED\\s+.* UTC\\s+not in ${configPath}$`,
+        `^${ACCOUNT}\\s+us-west-2\\s+${LLAMA}\\s+NOT_ENABLED\\s+.* UTC\\s+-\\s+not in ${configPath}$`,
       ),
     );
     expect(lines.slice(3)).toEqual([
@@ -60,9 +60,9 @@ describe('status and the pairs no longer in the config', () => {
     );
     // The table that follows holds the pair still watched, and only that one.
     expect(result.stdout.trimEnd().split('\n').slice(1)).toEqual([
-      expect.stringMatching(/^ACCOUNT\s+REGION\s+MODEL\s+STATE\s+SINCE\s+NOTE$/),
+      expect.stringMatching(/^ACCOUNT\s+REGION\s+MODEL\s+STATE\s+SINCE\s+LIFECYCLE\s+NOTE$/),
       expect.stringMatching(
-        new RegExp(`^${ACCOUNT}\\s+us-east-1\\s+${TITAN}\\s+ENABLED\\s+.* UTC$`),
+        new RegExp(`^${ACCOUNT}\\s+us-east-1\\s+${TITAN}\\s+ENABLED\\s+.* UTC\\s+-$`),
       ),
     ]);
     const file = JSON.parse(await readFile(statePath, 'utf8')) as {

@@ -269,7 +269,7 @@ describe('lifecycleWarnings, stuckAfter and where eventBusName goes', () => {
       'eventBusName: default',
       3,
       1,
-      '"eventBusName" is a parameter of the stack, not a key of this file: deploy with --param="eventBusName=default" (or the name of your bus) to send every announced event to EventBridge as well.',
+      '"eventBusName" is a setting of the stack, not a key of this file: set eventBusName: default (or the name of your bus) in stages/<stage>.yml to send every announced event to EventBridge as well.',
     ],
     [
       'notify: [lifecyle]',

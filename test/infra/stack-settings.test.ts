@@ -15,6 +15,9 @@ interface StackSettings {
   historyTtlDays: string;
   alertTopicKmsKeyArn: string;
   dashboard: boolean;
+  eventBusName: string;
+  /** The `resources` fragment of the PutEvents policy; empty without a bus. */
+  eventBusResources: { Resources?: Record<string, { Properties: unknown }> };
 }
 
 // serverless/stack-settings.cjs is a Serverless variable source (CommonJS, no build step).
@@ -38,6 +41,7 @@ const DEFAULTS = {
   historyTtlDays: 90,
   alertTopicKmsKeyArn: '',
   dashboard: true,
+  eventBusName: '',
 };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -62,7 +66,22 @@ describe('stack parameters', () => {
       historyTtlDays: '90',
       alertTopicKmsKeyArn: '',
       dashboard: true,
+      eventBusName: '',
+      eventBusResources: {},
     });
+  });
+
+  it('take an EventBridge bus name, default included, and refuse anything else', () => {
+    const settings = checkStackSettings({ ...DEFAULTS, eventBusName: 'default' });
+    expect(settings.eventBusName).toBe('default');
+    expect(
+      JSON.stringify(settings.eventBusResources.Resources?.PutEventsPolicy?.Properties),
+    ).toContain(':event-bus/default"');
+    expect(
+      problemsWith({ eventBusName: 'arn:aws:events:us-east-1:111122223333:event-bus/x' }),
+    ).toContain(
+      "eventBusName must be the name of an EventBridge bus in the stack's account and region",
+    );
   });
 
   it('accept --param values, which arrive as strings', () => {

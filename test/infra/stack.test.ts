@@ -63,6 +63,7 @@ const CONFIGURED_PARAMS = {
   logRetentionDays: '14',
   historyTtlDays: '30',
   dashboard: 'false',
+  eventBusName: 'ops-events',
 };
 // A key in the stack's region (us-east-1, the default), as `aws kms describe-key` prints it.
 const SHARED_KEY_ARN =
@@ -138,6 +139,8 @@ describe('the function', () => {
       STATE_TABLE_NAME: { Ref: 'StateTable' },
       ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
       HISTORY_TTL_DAYS: '90',
+      // No eventBusName: the condition is false and the variable is left out.
+      EVENT_BUS_NAME: { 'Fn::If': ['SendToEventBus', '', { Ref: 'AWS::NoValue' }] },
       POWERTOOLS_SERVICE_NAME: 'bedrock-access-monitor-dev',
       POWERTOOLS_METRICS_NAMESPACE: 'BedrockAccessMonitor',
     });
@@ -695,6 +698,9 @@ const ACTIONS_WITHOUT_RESOURCE_TYPES: Record<string, string> = {
   // Amazon Bedrock, Actions table: GetFoundationModelAvailability has no resource type. It is
   // the monitor's one Bedrock call (src/bedrock/availability-source.ts).
   'bedrock:GetFoundationModelAvailability': 'monitor function',
+  // Neither has ListFoundationModels: one call per watched region and run, for lifecycle
+  // warnings and unknown ids (src/catalog/catalog-source.ts).
+  'bedrock:ListFoundationModels': 'monitor function',
   // Amazon CloudWatch, Actions table: neither has a resource type. AWS Chatbot draws alarm
   // graphs with them in the Slack channel.
   'cloudwatch:GetMetricData': 'Slack channel role',
@@ -714,7 +720,7 @@ describe('IAM', () => {
         {
           Sid: 'ReadModelAccessGrants',
           Effect: 'Allow',
-          Action: ['bedrock:GetFoundationModelAvailability'],
+          Action: ['bedrock:GetFoundationModelAvailability', 'bedrock:ListFoundationModels'],
           Resource: '*',
         },
         {
@@ -805,6 +811,7 @@ const SERVICE_CLIENTS: Record<string, string> = {
   '@aws-sdk/client-bedrock-runtime': 'bedrock',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-eventbridge': 'events',
 };
 // Commands whose IAM action is not named after them (Service Authorization Reference).
 const ACTION_OF_COMMAND: Record<string, string> = {
@@ -994,7 +1001,9 @@ describe('the Lambda package', () => {
       iamStatements(configuredTemplate)
         .filter(
           ({ owner }) =>
-            owner === 'IamRoleLambdaExecution' || owner === 'VerifiedModelsInvokePolicy',
+            owner === 'IamRoleLambdaExecution' ||
+            owner === 'VerifiedModelsInvokePolicy' ||
+            owner === 'PutEventsPolicy',
         )
         .flatMap(({ statement }) => asList(statement.Action)),
     );

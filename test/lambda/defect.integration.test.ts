@@ -9,16 +9,23 @@ const NOVA = 'amazon.nova-pro-v1:0';
 const SCENARIO = `account: "123456789012"\ncatalog: [{ id: ${TITAN} }, { id: ${NOVA} }]\n`;
 const CONFIG = `regions: [us-east-1, us-west-2]\nmodels:\n  - id: ${TITAN}\n  - id: ${NOVA}\n`;
 
-/** The real Bedrock clients, except that checking `modelId` hits `defect` on the way. */
-function clientsWithDefect(modelId: string, defect: Error) {
+/**
+ * The real Bedrock clients, except that checking `modelId` (or, with `listing`, listing the
+ * models) hits `defect` on the way.
+ */
+function clientsWithDefect(modelId: string | 'listing', defect: Error) {
   const real = createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 3 });
   return (region: string) => {
     const client = real(region);
     return new Proxy(client, {
       get(target, property, receiver) {
         if (property !== 'send') return Reflect.get(target, property, receiver);
-        return (command: { input: { modelId?: string } }, options?: unknown) => {
-          if (command.input.modelId === modelId) throw defect;
+        return (
+          command: { input: { modelId?: string }; constructor: { name: string } },
+          options?: unknown,
+        ) => {
+          const listing = command.constructor.name === 'ListFoundationModelsCommand';
+          if (modelId === 'listing' ? listing : command.input.modelId === modelId) throw defect;
           return target.send(command as never, options as never);
         };
       },
@@ -90,5 +97,49 @@ describe('a programming error in the availability path', () => {
     expect(bed.sns.published.map((p) => p.subject)).toEqual([
       `Bedrock access ready: ${NOVA} in us-east-1`,
     ]);
+  });
+
+  it('is thrown by the listing too, after saving the grant states; lifecycle waits for the next run', async () => {
+    bed = await LambdaTestBed.start(SCENARIO, CONFIG);
+    const defect = new TypeError("Cannot read properties of undefined (reading 'modelLifecycle')");
+    const handler = bed.newContainer({ clientForRegion: clientsWithDefect('listing', defect) });
+
+    const invocation = bed.invoke(handler);
+
+    await expect(invocation).rejects.toBeInstanceOf(DefectError);
+    await expect(invocation).rejects.toMatchObject({ defects: [defect] });
+    expect(JSON.stringify(bed.logs)).not.toContain('Listing failed');
+    const healthy = await bed.invoke(bed.newContainer());
+    expect(healthy.pairs.map((pair) => pair.storedState)).toEqual([
+      'ENABLED',
+      'ENABLED',
+      'ENABLED',
+      'ENABLED',
+    ]);
+    expect(healthy.pairs.every((pair) => pair.lifecycle?.status === 'ACTIVE')).toBe(true);
+  });
+
+  it('is thrown by a notifier too, never counted as a target that was down', async () => {
+    bed = await LambdaTestBed.start(
+      `${SCENARIO}grants:\n  - { region: us-east-1, model: ${NOVA}, timeline: [{ at: 0, state: IN_PROGRESS }, { at: 1, state: ENABLED }] }\n`,
+      `regions: [us-east-1]\nmodels:\n  - id: ${NOVA}\n`,
+    );
+    await bed.invoke(bed.newContainer());
+    bed.nextRun(1);
+    const defect = new TypeError("Cannot read properties of undefined (reading 'to')");
+    const broken = bed.newContainer({
+      notifier: {
+        async publish() {
+          throw defect;
+        },
+      },
+    });
+
+    await expect(bed.invoke(broken)).rejects.toMatchObject({ defects: [defect] });
+    expect(bed.logs.some((l) => l.message.startsWith('Notification failed'))).toBe(false);
+
+    bed.clock += 5 * 60_000;
+    const fixed = await bed.invoke(bed.newContainer());
+    expect(fixed.notifications).toEqual({ published: 1, failed: 0 });
   });
 });

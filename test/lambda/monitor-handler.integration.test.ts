@@ -114,6 +114,7 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     await bed.invoke(handler);
     const writesAfterBaseline = bed.writes();
     const requestsAfterBaseline = bed.dynamo.requests.length;
+    const listingsAfterBaseline = listingsByRegion(bed);
 
     bed.nextRun(0);
     const summary = await bed.invoke(handler);
@@ -121,6 +122,16 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     expect(summary.checks).toBe(6);
     expect(bed.writes()).toBe(writesAfterBaseline);
     expect(bed.dynamo.requests.slice(requestsAfterBaseline)).toEqual(['Query']);
+    // One ListFoundationModels per watched region and run, not one per pair.
+    const listings = listingsByRegion(bed);
+    expect(
+      Object.fromEntries(
+        Object.entries(listings).map(([region, n]) => [
+          region,
+          n - (listingsAfterBaseline[region] ?? 0),
+        ]),
+      ),
+    ).toEqual({ 'us-east-1': 1, 'us-west-2': 1, 'eu-central-1': 1 });
     expect(bed.sns.published).toEqual([]);
     // No metric: a zero CheckFailures, Transitions or Notifications would bill each of them
     // for the hour (src/lambda/run-telemetry.ts); runs are counted by Lambda's own metrics.
@@ -213,6 +224,15 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
     expect(bed.sns.published).toEqual([]);
   });
 });
+
+function listingsByRegion(bed: LambdaTestBed): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(bed.simulator.stats().regions).map(([region, operations]) => [
+      region,
+      operations.ListFoundationModels?.requests ?? 0,
+    ]),
+  );
+}
 
 async function closedPort(): Promise<number> {
   const server = createServer();

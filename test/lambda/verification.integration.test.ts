@@ -119,7 +119,7 @@ describe('verification calls from the Lambda', () => {
     expect(published[MISTRAL]?.subject).toBe(`Bedrock access ready: ${MISTRAL} in us-east-1`);
   });
 
-  it('makes no call for a model without verify, and none on a run without a transition', async () => {
+  it('makes no call for a model without verify; a later run calls only the blocked model again', async () => {
     const { byModel, testBed } = await becomeEnabled();
     const converseCalls = () =>
       testBed.simulator.stats().regions['us-east-1']?.Converse?.requests ?? 0;
@@ -132,7 +132,9 @@ describe('verification calls from the Lambda', () => {
     expect(byModel[LLAMA]).not.toHaveProperty('verification');
     // Claude, Nova and Mistral: one call each, once; the adaptive retry may repeat Mistral's.
     expect(afterTransitions).toBeGreaterThanOrEqual(3);
-    expect(converseCalls()).toBe(afterTransitions);
+    // Nova is blocked (its call was denied): re-verified at the next run, the first step of
+    // its backoff (periodic-verification.integration.test.ts). Claude and Mistral are not.
+    expect(converseCalls()).toBe(afterTransitions + 1);
   });
 
   it('makes one billed call and one publish when five runs overlap at the ready transition', async () => {

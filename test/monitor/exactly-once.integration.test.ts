@@ -188,7 +188,7 @@ async function play(
     const notifier: Notifier = {
       async publish(event) {
         if (faults.publishFails) throw new Error('SNS is down');
-        published.push(event);
+        published.push(event as TransitionEvent);
       },
     };
     const runStore = interleaved(store, scheduler, faults.diesAfterClaim);

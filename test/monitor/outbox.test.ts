@@ -240,7 +240,7 @@ describe('deliverClaimed', () => {
     const verified = { ...claim, record: stored(store) };
     verified.record.outbox = verified.record.outbox.map((e) => ({
       ...e,
-      event: withVerification(e.event, denied),
+      event: withVerification(e.event as TransitionEvent, denied),
     }));
 
     await deliverClaimed(

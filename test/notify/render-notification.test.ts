@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import type { AnnouncedEvent } from '../../src/events/announced-event.ts';
 import {
   TRANSITION_EVENT_SCHEMA,
   type TransitionEvent,
   type TransitionKind,
 } from '../../src/grants/types.ts';
 import { consoleLink, nextStep } from '../../src/notify/next-steps.ts';
+import {
+  SAMPLE_CONFIG_EVENT,
+  SAMPLE_LIFECYCLE_EVENT,
+  SAMPLE_STUCK_EVENT,
+} from '../../src/notify/readme-examples.ts';
 import {
   renderNotification,
   renderNotificationBodies,
@@ -55,11 +61,11 @@ const chatbotNotification = z.strictObject({
   }),
 });
 
-function bodiesOf(event: TransitionEvent): Record<string, unknown> {
+function bodiesOf(event: AnnouncedEvent): Record<string, unknown> {
   return JSON.parse(renderNotification(event).Message);
 }
 
-function chatbotOf(event: TransitionEvent) {
+function chatbotOf(event: AnnouncedEvent) {
   return chatbotNotification.parse(JSON.parse(renderNotificationBodies(event).https));
 }
 
@@ -258,8 +264,8 @@ describe('renderNotification', () => {
         expect(rendered.Subject).toBe(
           `Bedrock access ${kind}: amazon.titan-text-express-v1 in us-east-1`,
         );
-        expect(rendered.MessageAttributes.kind.StringValue).toBe(kind);
-        expect(rendered.MessageAttributes.state.StringValue).toBe(change.to);
+        expect(rendered.MessageAttributes.kind?.StringValue).toBe(kind);
+        expect(rendered.MessageAttributes.state?.StringValue).toBe(change.to);
         expect(JSON.parse(bodies.default as string)).toStrictEqual(event);
         expect(bodies.email).toContain(headline);
         expect(bodies.email).toContain(`Change:   ${change.from} -> ${change.to}`);
@@ -283,6 +289,70 @@ describe('renderNotification', () => {
     expect(bodiesOf(event).email).toContain('Payment instrument declined');
     expect(chatbotOf(event).content.description).toContain(
       'Agreement error: Payment instrument declined',
+    );
+  });
+});
+
+describe('renderNotification for the events that are not grant transitions', () => {
+  const long = 'x'.repeat(120);
+  const events: AnnouncedEvent[] = [
+    SAMPLE_LIFECYCLE_EVENT,
+    {
+      ...SAMPLE_LIFECYCLE_EVENT,
+      what: 'date-moved',
+      which: 'endOfLifeTime',
+      previousDate: '2027-06-01T00:00:00.000Z',
+      leadDays: null,
+    },
+    { ...SAMPLE_LIFECYCLE_EVENT, what: 'legacy', which: 'legacyTime', date: null, leadDays: null },
+    SAMPLE_STUCK_EVENT,
+    SAMPLE_CONFIG_EVENT,
+    { ...SAMPLE_CONFIG_EVENT, suggestions: [] },
+    { ...SAMPLE_STUCK_EVENT, modelId: `${long}\u00e9` },
+  ];
+
+  it.each(
+    events.map((event) => [`${event.kind} ${'what' in event ? event.what : ''}`, event] as const),
+  )(
+    '%s: a Subject SNS takes, the event JSON as default, a Chatbot card within its limits',
+    (_name, event) => {
+      const rendered = renderNotification(event);
+      const bodies = bodiesOf(event);
+
+      expect(rendered.Subject).toMatch(SNS_SUBJECT);
+      expect(JSON.parse(bodies.default as string)).toStrictEqual(event);
+      expect(bodies.email).toContain('What to do next:');
+      expect(bodies.email).toContain(`Event id: ${event.eventId}`);
+      expect(chatbotOf(event).content.nextSteps.length).toBeGreaterThan(0);
+      expect(rendered.MessageAttributes.kind?.StringValue).toBe(event.kind);
+      expect(rendered.MessageAttributes.modelId?.StringValue).toBe(event.modelId);
+    },
+  );
+
+  it('tells what happens on which date and what to do for a lifecycle warning', () => {
+    const email = bodiesOf(SAMPLE_LIFECYCLE_EVENT).email as string;
+
+    expect(email).toContain(
+      'On 2026-12-01 (in 7 days or less), the model moves to public extended access: it costs more from then on.',
+    );
+    expect(email).toContain(
+      'https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html',
+    );
+    expect(
+      bodiesOf({
+        ...SAMPLE_LIFECYCLE_EVENT,
+        successor: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+      }).email,
+    ).toContain('Move to anthropic.claude-sonnet-4-5-20250929-v1:0 before 2026-12-01.');
+  });
+
+  it('gives a config event no region or state attribute, and a stuck one IN_PROGRESS', () => {
+    expect(Object.keys(renderNotification(SAMPLE_CONFIG_EVENT).MessageAttributes)).toEqual([
+      'kind',
+      'modelId',
+    ]);
+    expect(renderNotification(SAMPLE_STUCK_EVENT).MessageAttributes.state?.StringValue).toBe(
+      'IN_PROGRESS',
     );
   });
 });

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  SAMPLE_CONFIG_EVENT,
+  SAMPLE_LIFECYCLE_EVENT,
+  SAMPLE_STUCK_EVENT,
+} from '../../src/notify/readme-examples.ts';
+import {
   readHistoryItem,
   readStateItem,
   toHistoryItem,
@@ -65,6 +70,85 @@ describe('toStateItem and readStateItem', () => {
     expect(readStateItem({ ...item, region: 'us-west-2' })).toEqual({
       ok: false,
       reason: `its key does not match its fields (they make pk=ACCOUNT#${ACCOUNT} sk=STATE#us-west-2#amazon.titan-text-express-v1)`,
+    });
+  });
+});
+
+describe('the pair item with lifecycle, stuck, config and verification state', () => {
+  const onPair = { account: ACCOUNT, region: 'us-east-1', modelId: 'amazon.titan-text-express-v1' };
+  const lifecycle = { ...SAMPLE_LIFECYCLE_EVENT, ...onPair };
+  const stuck = { ...SAMPLE_STUCK_EVENT, ...onPair };
+  const config = { ...SAMPLE_CONFIG_EVENT, account: ACCOUNT };
+  const stored = record({
+    lifecycle: {
+      lifecycle: lifecycle.lifecycle,
+      warned: { publicExtendedAccessTime: [30, 7], endOfLifeTime: [] },
+      version: 2,
+    },
+    stuckAnnouncedSince: '2026-11-24T08:00:00.000Z',
+    unknownModelAnnounced: true,
+    verification: {
+      lastAttemptAt: '2026-11-24T09:30:00.000Z',
+      blockedSince: '2026-11-24T09:30:00.000Z',
+      failures: 3,
+    },
+    // In the order an item is read back: observation time, then eventId.
+    outbox: [
+      { event: stuck, claimedAt: stuck.observedAt, claimToken: 'run-a' },
+      {
+        event: lifecycle,
+        claimedAt: lifecycle.observedAt,
+        claimToken: 'run-a',
+        delivered: ['sns'],
+      },
+      {
+        event: config,
+        claimedAt: config.observedAt,
+        claimToken: 'run-a',
+        delivered: ['eventbridge'],
+      },
+    ],
+  });
+
+  it('gives back every field and every kind of outbox entry, with the targets already delivered', () => {
+    expect(readStateItem(toStateItem(stored))).toStrictEqual({ ok: true, value: stored });
+  });
+
+  it('reads an item written before them: none of the fields, and none written back', () => {
+    const item = toStateItem(record());
+
+    expect(item).not.toHaveProperty('lifecycle');
+    expect(item).not.toHaveProperty('verification');
+    expect(readStateItem(item)).toStrictEqual({ ok: true, value: record() });
+  });
+
+  it('refuses a lifecycle, a verification or a delivery target of another shape, saying where', () => {
+    const item = toStateItem(stored);
+    const bad = (change: Record<string, unknown>) => readStateItem({ ...item, ...change });
+
+    expect(
+      bad({
+        lifecycle: {
+          ...stored.lifecycle,
+          lifecycle: { ...lifecycle.lifecycle, status: 'RETIRED' },
+        },
+      }),
+    ).toEqual({
+      ok: false,
+      reason: 'lifecycle.lifecycle.status: Invalid option: expected one of "ACTIVE"|"LEGACY"',
+    });
+    expect(bad({ verification: { ...stored.verification, failures: -1 } })).toEqual({
+      ok: false,
+      reason: 'verification.failures: Too small: expected number to be >=0',
+    });
+    const outbox = item.outbox as Record<string, Record<string, unknown>>;
+    expect(
+      bad({
+        outbox: { ...outbox, [stuck.eventId]: { ...outbox[stuck.eventId], delivered: ['sqs'] } },
+      }),
+    ).toEqual({
+      ok: false,
+      reason: `outbox.${stuck.eventId}.delivered.0: Invalid option: expected one of "sns"|"eventbridge"`,
     });
   });
 });

@@ -44,6 +44,6 @@ export function event(change: Partial<TransitionEvent> = {}): TransitionEvent {
 }
 
 /** `claimed` in an outbox, claimed under `claimToken` when it was observed. */
-export function entry(claimed: TransitionEvent, claimToken: string): OutboxEntry {
+export function entry(claimed: TransitionEvent, claimToken: string): OutboxEntry<TransitionEvent> {
   return { event: claimed, claimedAt: claimed.observedAt, claimToken };
 }

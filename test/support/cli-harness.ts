@@ -95,7 +95,14 @@ export interface CheckJson {
     errorName: string | null;
     message: string;
   }>;
-  pairs: Array<{ region: string; modelId: string; state: string; storedState: string | null }>;
+  pairs: Array<{
+    region: string;
+    modelId: string;
+    state: string;
+    storedState: string | null;
+    lifecycle: { status: string; endOfLifeTime: string | null } | null;
+  }>;
+  unknownModels: Array<{ modelId: string; suggestions: string[] }>;
   stateFile: string;
 }
 

@@ -8,6 +8,7 @@ import {
 } from '../../src/lambda/create-monitor-handler.ts';
 import { parseScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from './dynalite.ts';
+import { type EventBridgeEndpoint, startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { temporaryDirectory } from './fixtures.ts';
 import { FUNCTION_ARN, lambdaContext } from './lambda-context.ts';
 import { type SnsEndpoint, startSnsEndpoint } from './sns-endpoint.ts';
@@ -35,17 +36,34 @@ export class LambdaTestBed {
     readonly simulator: RunningSimulator,
     readonly dynamo: RunningDynalite,
     readonly sns: SnsEndpoint,
+    /** Started only with the `eventBus` option; EVENT_BUS_NAME then names a bus it has. */
+    readonly eventBridge: EventBridgeEndpoint | undefined,
     readonly configPath: string,
     private readonly cleanup: () => Promise<void>,
   ) {}
 
-  static async start(scenarioYaml: string, configYaml: string): Promise<LambdaTestBed> {
+  /**
+   * `followClock`: the simulator's clock is the bed's `clock` (a model past its end of life on
+   * that clock is not listed), instead of the machine's. `eventBus`: an EventBridge endpoint
+   * too, with a bus of that name set as EVENT_BUS_NAME.
+   */
+  static async start(
+    scenarioYaml: string,
+    configYaml: string,
+    options: { followClock?: boolean; eventBus?: string } = {},
+  ): Promise<LambdaTestBed> {
     const dir = await temporaryDirectory();
+    let bed: LambdaTestBed | undefined;
     const simulator = await startSimulator({
       scenario: parseScenario(scenarioYaml, 'scenario.yml'),
+      ...(options.followClock === true ? { clock: () => bed?.clock ?? Date.now() } : {}),
     });
     const dynamo = await startDynalite();
     const sns = await startSnsEndpoint({ topics: [TOPIC_ARN] });
+    const eventBridge =
+      options.eventBus === undefined
+        ? undefined
+        : await startEventBridgeEndpoint({ buses: [options.eventBus] });
     const configPath = join(dir.path, 'watched-models.yml');
     await writeFile(configPath, configYaml);
     const saved = { ...process.env };
@@ -62,12 +80,16 @@ export class LambdaTestBed {
       WATCHED_MODELS_FILE: configPath,
       POWERTOOLS_SERVICE_NAME: 'bedrock-access-monitor-test',
       POWERTOOLS_METRICS_NAMESPACE: 'BedrockAccessMonitor',
+      ...(eventBridge === undefined || options.eventBus === undefined
+        ? {}
+        : { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url, EVENT_BUS_NAME: options.eventBus }),
     });
-    return new LambdaTestBed(simulator, dynamo, sns, configPath, async () => {
+    bed = new LambdaTestBed(simulator, dynamo, sns, eventBridge, configPath, async () => {
       process.env = saved;
-      await Promise.all([simulator.close(), dynamo.close(), sns.close()]);
+      await Promise.all([simulator.close(), dynamo.close(), sns.close(), eventBridge?.close()]);
       await dir.remove();
     });
+    return bed;
   }
 
   /**
@@ -75,7 +97,10 @@ export class LambdaTestBed {
    * replace its notifier, its verifier or its Bedrock clients.
    */
   newContainer(
-    parts: Pick<MonitorHandlerOptions, 'notifier' | 'verifier' | 'clientForRegion'> = {},
+    parts: Pick<
+      MonitorHandlerOptions,
+      'notifier' | 'eventBus' | 'verifier' | 'clientForRegion'
+    > = {},
   ): MonitorHandler {
     const line =
       (level: LogLine['level']) =>
