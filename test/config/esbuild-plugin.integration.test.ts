@@ -41,7 +41,17 @@ describe('serverless/esbuild-plugins.cjs: config/watched-models.yml as data', ()
     expect(config.default).toEqual({
       regions: ['us-east-1'],
       models: [{ id: 'amazon.nova-pro-v1:0' }],
-      notify: ['ready', 'revoked', 'failed', 'blocked', 'lifecycle', 'stuck', 'config'],
+      notify: [
+        'ready',
+        'revoked',
+        'failed',
+        'blocked',
+        'lifecycle',
+        'stuck',
+        'config',
+        'account-unreachable',
+        'account-reachable',
+      ],
       confirmRevocation: 2,
       lifecycleWarnings: [30, 7, 1],
       stuckAfter: '30m',
