@@ -192,3 +192,20 @@ export class WorkMessageError extends BedrockAccessMonitorError {
     this.name = 'WorkMessageError';
   }
 }
+
+/**
+ * Organization mode: the worker could not assume the member account's role. `denied` when STS
+ * refused it (no role, a trust policy that does not name the worker, an SCP): the account is
+ * unreachable. Otherwise a transient failure (throttled, STS unreachable) that says nothing.
+ */
+export class MemberAccessError extends BedrockAccessMonitorError {
+  constructor(
+    message: string,
+    readonly account: string,
+    readonly denied: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'MemberAccessError';
+  }
+}

@@ -10,7 +10,6 @@
  * next run that writes the pair takes it over and delivers it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Decision } from '../grants/decide-next.ts';
 import type { OutboxEntry, PairRecord } from '../grants/pair-record.ts';
 import type { TransitionEvent, TransitionKind, VerificationResult } from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
@@ -28,14 +27,26 @@ export interface Claimant {
   leaseCutoff: string;
 }
 
-/** One conditional write of a pair and the events it gives this run to deliver. */
-export interface Claim {
-  record: PairRecord;
-  /** The version the write expects to replace; 0 for a pair not stored yet. */
+/**
+ * What a claim needs of a stored record: a version to write over, and an outbox of events. A
+ * pair is one; so is a member account's reachability (organization/reachability.ts).
+ */
+export interface Claimable<E extends { eventId: string }> {
+  version: number;
+  outbox: Array<{ event: E; claimedAt: string; claimToken?: string }>;
+}
+
+/** One conditional write of a record and the events it gives this run to deliver. */
+export interface ClaimOf<R> {
+  record: R;
+  /** The version the write expects to replace; 0 for a record not stored yet. */
   expectedVersion: number;
   /** The eventIds this write claims: the new event's, and those of lapsed claims. */
   owned: string[];
 }
+
+/** One conditional write of a pair and the events it gives this run to deliver. */
+export type Claim = ClaimOf<PairRecord>;
 
 export function newClaimToken(): string {
   return randomUUID();
@@ -54,11 +65,11 @@ export function leaseCutoff(observedAt: Date, leaseMs: number): string {
  * with the new event added to its outbox, and every lapsed claim taken over. A pair whose
  * state did not change is written only to take over a lapsed claim.
  */
-export function claimWrite(
-  previous: PairRecord | undefined,
-  decision: Decision,
+export function claimWrite<E extends { eventId: string }, R extends Claimable<E>>(
+  previous: R | undefined,
+  decision: { next?: R; event?: E },
   claimant: Claimant,
-): Claim | undefined {
+): ClaimOf<R> | undefined {
   const base = decision.next ?? previous;
   if (base === undefined) return undefined;
   const claimed = { claimedAt: claimant.observedAt, claimToken: claimant.token };
@@ -74,7 +85,8 @@ export function claimWrite(
   }
   if (decision.next === undefined && owned.length === 0) return undefined;
   const version = decision.next === undefined ? base.version + 1 : base.version;
-  return { record: { ...base, outbox, version }, expectedVersion: previous?.version ?? 0, owned };
+  const record: R = { ...base, outbox, version };
+  return { record, expectedVersion: previous?.version ?? 0, owned };
 }
 
 export interface DeliveryDeps {
