@@ -59,10 +59,12 @@ export function decideReachability(
     version: 0,
     outbox: [],
   };
+  // Every write bumps the version, the condition that lets only one overlapping worker win.
   const named = {
     ...base,
     accountName: accountName ?? base.accountName,
     lastObservedAt: observedAt,
+    version: (previous?.version ?? 0) + 1,
   };
   if (observation.reachable) {
     if (previous === undefined) return { next: named };
