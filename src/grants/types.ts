@@ -112,4 +112,9 @@ export interface TransitionEvent {
   raw: RawAvailability;
   /** Present when the model has verification on and this transition made it ENABLED. */
   verification?: VerificationResult;
+  /**
+   * Organization mode only: the account's name in AWS Organizations (null for a fixed list of
+   * ids). Present, the notification names the account in its subject and bodies.
+   */
+  accountName?: string | null;
 }

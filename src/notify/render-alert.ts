@@ -14,10 +14,15 @@ const HEADLINES: Record<TransitionKind, string> = {
 };
 
 /** `Bedrock access ready: amazon.titan-text-express-v1 in us-east-1`, shortened to fit SNS. */
-export function renderSubject(event: Pick<TransitionEvent, 'kind' | 'modelId' | 'region'>): string {
+export function renderSubject(
+  event: Pick<TransitionEvent, 'kind' | 'modelId' | 'region' | 'account' | 'accountName'>,
+): string {
   const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
   const prefix = `Bedrock access ${event.kind}: `;
-  const suffix = ` in ${ascii(event.region)}`;
+  // Organization mode names the account: its name where Organizations gave one, else its id.
+  const account =
+    event.accountName === undefined ? '' : `, account ${ascii(event.accountName ?? event.account)}`;
+  const suffix = ` in ${ascii(event.region)}${account}`;
   let model = ascii(event.modelId);
   const room = SUBJECT_LIMIT - prefix.length - suffix.length;
   if (model.length > room) model = `${model.slice(0, Math.max(room - 3, 0))}...`;
@@ -31,7 +36,7 @@ export function renderAlertText(event: TransitionEvent): string {
     '',
     `Model:    ${event.modelId}`,
     `Region:   ${event.region}`,
-    `Account:  ${event.account}`,
+    `Account:  ${event.accountName ? `${event.accountName} (${event.account})` : event.account}`,
     `Change:   ${event.from ?? '(none)'} -> ${event.to}`,
     `Observed: ${formatTime(event.observedAt)}`,
   ];

@@ -70,7 +70,7 @@ export function renderChatbotNotification(event: TransitionEvent): ChatbotNotifi
     content: {
       textType: 'client-markdown',
       title: clip(
-        `${TITLE_EMOJI[event.kind]} ${HEADLINES[event.kind]}: ${event.modelId} in ${event.region}`,
+        `${TITLE_EMOJI[event.kind]} ${HEADLINES[event.kind]}: ${event.modelId} in ${event.region}${event.accountName === undefined ? '' : `, account ${event.accountName ?? event.account}`}`,
         CHATBOT_LIMITS.title,
       ),
       description: clip(renderDescription(event, link), CHATBOT_LIMITS.description),
@@ -106,7 +106,7 @@ export function renderChatbotNotification(event: TransitionEvent): ChatbotNotifi
 function renderDescription(event: TransitionEvent, link: string): string {
   const { raw } = event;
   const lines = [
-    `Model \`${event.modelId}\` in \`${event.region}\` (account \`${event.account}\`)`,
+    `Model \`${event.modelId}\` in \`${event.region}\` (account \`${event.account}\`${event.accountName ? ` ${event.accountName}` : ''})`,
     `Change: \`${event.from ?? 'none'}\` → \`${event.to}\``,
     `Observed: ${formatTime(event.observedAt)}`,
   ];

@@ -20,7 +20,13 @@ export interface NotificationBodies {
   https: string;
 }
 
-export const NOTIFICATION_ATTRIBUTE_NAMES = ['kind', 'modelId', 'region', 'state'] as const;
+export const NOTIFICATION_ATTRIBUTE_NAMES = [
+  'kind',
+  'modelId',
+  'region',
+  'state',
+  'account',
+] as const;
 export type NotificationAttributeName = (typeof NOTIFICATION_ATTRIBUTE_NAMES)[number];
 
 export interface StringAttribute {
@@ -48,6 +54,7 @@ export function renderNotification(event: TransitionEvent): RenderedNotification
       modelId: stringAttribute(event.modelId),
       region: stringAttribute(event.region),
       state: stringAttribute(event.to),
+      account: stringAttribute(event.account),
     },
   };
 }
@@ -86,6 +93,7 @@ export function renderEventJson(event: TransitionEvent): string {
       region: raw.region,
     },
     ...(event.verification === undefined ? {} : { verification: event.verification }),
+    ...(event.accountName === undefined ? {} : { accountName: event.accountName }),
   });
 }
 

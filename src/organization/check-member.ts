@@ -85,7 +85,10 @@ export async function checkMember(
       config: deps.config,
       availability: deps.availabilityFor(message.account),
       store: deps.store,
-      notifier: deps.notifier,
+      // Notifications name the member account, with its Organizations name.
+      notifier: {
+        publish: (event) => deps.notifier.publish({ ...event, accountName: message.accountName }),
+      },
       ...(message.account === deps.hubAccount && deps.verifier !== undefined
         ? { verifier: deps.verifier }
         : {}),

@@ -54,7 +54,13 @@ function expectOneReadyAndOneUnreachable(bed: OrganizationTestBed) {
   );
   expect(notifications).toHaveLength(2);
   const ready = notifications.find(({ attributes }) => attributes.kind === 'ready');
-  expect(ready?.event).toMatchObject({ kind: 'ready', account: READY, modelId: CLAUDE });
+  expect(ready?.event).toMatchObject({
+    kind: 'ready',
+    account: READY,
+    accountName: 'prod-ml',
+    modelId: CLAUDE,
+  });
+  expect(ready?.subject).toBe(`Bedrock access ready: ${CLAUDE} in us-east-1, account prod-ml`);
   const unreachable = notifications.find(
     ({ attributes }) => attributes.kind === 'account-unreachable',
   );
@@ -90,7 +96,6 @@ describe('organization mode, planner and worker over real sockets', () => {
     expect(first.messages.map((message) => JSON.parse(message.body).account).sort()).toEqual(
       [READY, DENIED, THROTTLED, QUIET, '999999999999'].sort(),
     );
-    console.log(JSON.stringify(bed.logs.filter((l) => l.level !== 'info' || l.message.includes('Account')), null, 1).slice(0, 3000));
     expectOneReadyAndOneUnreachable(bed);
     // Only the unreachable account's message fails, alone.
     const failedAccounts = (response: typeof first) =>
