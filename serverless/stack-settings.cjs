@@ -169,6 +169,18 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
     problems.push(`dashboard must be true or false, got ${JSON.stringify(dashboard)}`);
   }
 
+  // Lambda's MaximumConcurrency of an SQS event source: 2 to 1000 (organization mode only).
+  const workerMaximumConcurrency = Number(text('workerMaximumConcurrency'));
+  if (
+    !Number.isInteger(workerMaximumConcurrency) ||
+    workerMaximumConcurrency < 2 ||
+    workerMaximumConcurrency > 1000
+  ) {
+    problems.push(
+      `workerMaximumConcurrency must be a whole number from 2 to 1000, got ${JSON.stringify(text('workerMaximumConcurrency'))}`,
+    );
+  }
+
   if (problems.length > 0) throw new StackSettingsError(problems);
   return {
     schedule,
@@ -181,6 +193,7 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
     historyTtlDays: String(historyTtlDays),
     alertTopicKmsKeyArn,
     dashboard: dashboard === 'true',
+    workerMaximumConcurrency,
   };
 }
 

@@ -21,6 +21,7 @@ const SETTING_KEYS = [
   'historyTtlDays',
   'alertTopicKmsKeyArn',
   'dashboard',
+  'workerMaximumConcurrency',
 ];
 // Settings whose value is true or false, as YAML writes them.
 const BOOLEAN_KEYS = ['dashboard', 'allowDroppingSubscriptions'];
