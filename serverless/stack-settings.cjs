@@ -170,7 +170,9 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
   }
 
   // Lambda's MaximumConcurrency of an SQS event source: 2 to 1000 (organization mode only).
-  const workerMaximumConcurrency = Number(text('workerMaximumConcurrency'));
+  // Stage files written before organization mode do not name it: the params.default value.
+  const concurrencyText = text('workerMaximumConcurrency').trim();
+  const workerMaximumConcurrency = Number(concurrencyText === '' ? 10 : concurrencyText);
   if (
     !Number.isInteger(workerMaximumConcurrency) ||
     workerMaximumConcurrency < 2 ||

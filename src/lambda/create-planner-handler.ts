@@ -1,6 +1,5 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { loadLambdaConfig } from '../config/bundled-config.ts';
 import type { HandlerEnvironment } from '../config/handler-environment.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
 import { describeError, EnvironmentError } from '../errors.ts';
@@ -11,6 +10,11 @@ import { scheduledTime } from './scheduled-time.ts';
 
 export interface PlannerHandlerOptions {
   environment: HandlerEnvironment & { workQueueUrl: string };
+  /**
+   * Reads the config (bundled-config.ts's loadLambdaConfig): passed in, so that this lazily
+   * loaded chunk does not share the bundled config with the handler's entry.
+   */
+  loadConfig: () => Promise<WatchedConfig>;
   log: MonitorLog & { error(message: string, fields?: Record<string, unknown>): void };
   now?: () => Date;
   /** Default: one client, created on first use, in the partition's Organizations region. */
@@ -34,6 +38,7 @@ function organizationsRegion(): string {
  */
 export function createPlannerHandler({
   environment,
+  loadConfig,
   log,
   now = () => new Date(),
   organizations,
@@ -54,7 +59,7 @@ export function createPlannerHandler({
   let config: Promise<WatchedConfig> | undefined;
   return async (event) => {
     try {
-      config ??= loadLambdaConfig(environment.watchedModelsFile);
+      config ??= loadConfig();
       const { accounts } = await config;
       if (accounts === undefined) {
         throw new EnvironmentError(

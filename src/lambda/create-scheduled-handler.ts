@@ -47,6 +47,7 @@ export function createScheduledHandler(
   const planner = import('./create-planner-handler.ts').then(({ createPlannerHandler }) =>
     createPlannerHandler({
       environment,
+      loadConfig: () => loadLambdaConfig(options.environment.watchedModelsFile),
       log: options.log,
       ...(options.now === undefined ? {} : { now: options.now }),
       ...(options.organizations === undefined ? {} : { organizations: options.organizations }),

@@ -38,6 +38,7 @@ const DEFAULTS = {
   historyTtlDays: 90,
   alertTopicKmsKeyArn: '',
   dashboard: true,
+  workerMaximumConcurrency: 10,
 };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -62,6 +63,7 @@ describe('stack parameters', () => {
       historyTtlDays: '90',
       alertTopicKmsKeyArn: '',
       dashboard: true,
+      workerMaximumConcurrency: 10,
     });
   });
 
