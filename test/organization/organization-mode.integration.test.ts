@@ -111,6 +111,8 @@ describe('organization mode, planner and worker over real sockets', () => {
     // The hub was checked with its own credentials, the members through their roles.
     const stats = bed.simulator.stats().regions['us-east-1'];
     expect(stats?.AssumeRole?.errors).toEqual({ AccessDenied: 3 });
+    // One AssumeRole per reachable member for all three periods: the credentials are cached.
+    expect(stats?.AssumeRole?.successes).toBe(3);
     expect(bed.metrics).toContainEqual({ name: 'UnreachableAccounts', value: 1 });
   });
 
