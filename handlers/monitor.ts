@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { readHandlerEnvironment } from '../src/config/handler-environment.ts';
-import { createMonitorHandler } from '../src/lambda/create-monitor-handler.ts';
+import { createScheduledHandler } from '../src/lambda/create-scheduled-handler.ts';
 
 // Module scope: created once per container, reused by every invocation. The service name and
 // the metrics namespace come from POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE,
@@ -9,8 +9,11 @@ import { createMonitorHandler } from '../src/lambda/create-monitor-handler.ts';
 const log = new Logger();
 const metrics = new Metrics();
 
-/** The scheduled entry point: one monitoring run; returns the run's summary. */
-export const handler = createMonitorHandler({
+/**
+ * The scheduled entry point: one monitoring run, or in organization mode the planning run that
+ * queues one check per member account; returns its summary.
+ */
+export const handler = createScheduledHandler({
   environment: readHandlerEnvironment(),
   log: {
     info: (message, fields) => log.info(message, fields ?? {}),

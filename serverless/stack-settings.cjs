@@ -177,6 +177,20 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
     );
   }
 
+  // Lambda's MaximumConcurrency of an SQS event source: 2 to 1000 (organization mode only).
+  // Stage files written before organization mode do not name it: the params.default value.
+  const concurrencyText = text('workerMaximumConcurrency').trim();
+  const workerMaximumConcurrency = Number(concurrencyText === '' ? 10 : concurrencyText);
+  if (
+    !Number.isInteger(workerMaximumConcurrency) ||
+    workerMaximumConcurrency < 2 ||
+    workerMaximumConcurrency > 1000
+  ) {
+    problems.push(
+      `workerMaximumConcurrency must be a whole number from 2 to 1000, got ${JSON.stringify(text('workerMaximumConcurrency'))}`,
+    );
+  }
+
   if (problems.length > 0) throw new StackSettingsError(problems);
   return {
     schedule,
@@ -189,6 +203,7 @@ function checkStackSettings(raw, context = {}, earlierProblems = []) {
     historyTtlDays: String(historyTtlDays),
     alertTopicKmsKeyArn,
     dashboard: dashboard === 'true',
+    workerMaximumConcurrency,
     eventBusName,
     eventBusResources: eventBusResources(eventBusName),
   };

@@ -22,6 +22,7 @@ const SETTING_KEYS = [
   'alertTopicKmsKeyArn',
   'dashboard',
   'eventBusName',
+  'workerMaximumConcurrency',
 ];
 // Settings whose value is true or false, as YAML writes them.
 const BOOLEAN_KEYS = ['dashboard', 'allowDroppingSubscriptions'];

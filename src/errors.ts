@@ -152,3 +152,53 @@ export function describeError(error: unknown): string {
   const { name, message } = errorNameAndMessage(error);
   return name === null ? message : `${name}: ${message}`;
 }
+
+/**
+ * Organization mode: the planner could not put every account's work message on the queue
+ * (SendMessageBatch refused some entries after every retry, or the queue could not be reached).
+ * The run fails, so the function's Errors alarm fires: an account left out is never checked.
+ */
+export class EnqueueError extends BedrockAccessMonitorError {
+  constructor(
+    message: string,
+    /** The accounts whose messages are not on the queue. */
+    readonly accounts: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'EnqueueError';
+  }
+}
+
+/** Organization mode: the accounts could not be listed from AWS Organizations. */
+export class AccountListingError extends BedrockAccessMonitorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AccountListingError';
+  }
+}
+
+/** A work message on the queue is not one this version reads; it is dropped, never retried. */
+export class WorkMessageError extends BedrockAccessMonitorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'WorkMessageError';
+  }
+}
+
+/**
+ * Organization mode: the worker could not assume the member account's role. `denied` when STS
+ * refused it (no role, a trust policy that does not name the worker, an SCP): the account is
+ * unreachable. Otherwise a transient failure (throttled, STS unreachable) that says nothing.
+ */
+export class MemberAccessError extends BedrockAccessMonitorError {
+  constructor(
+    message: string,
+    readonly account: string,
+    readonly denied: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'MemberAccessError';
+  }
+}

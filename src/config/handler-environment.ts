@@ -13,6 +13,16 @@ export interface HandlerEnvironment {
    * undefined when EVENT_BUS_NAME is unset or empty: SNS only.
    */
   eventBusName: string | undefined;
+  /**
+   * Organization mode only (the stack sets it when the packaged config has `accounts`): the
+   * work queue the planner fills.
+   */
+  workQueueUrl: string | undefined;
+  /**
+   * Organization mode only: the schedule's period in whole milliseconds; the worker skips a
+   * work message older than this.
+   */
+  schedulePeriodMs: number | undefined;
 }
 
 // A bus name as EventBridge allows it ([/\.\-_A-Za-z0-9]+, 1 to 256), or an event bus ARN.
@@ -21,6 +31,7 @@ const EVENT_BUS =
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const QUEUE_URL = /^https?:\/\/\S+\/\d{12}\/[A-Za-z0-9_-]{1,80}$/;
 
 /** Reads and checks the handler's environment; every problem is named at once. */
 export function readHandlerEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerEnvironment {
@@ -52,6 +63,16 @@ export function readHandlerEnvironment(env: NodeJS.ProcessEnv = process.env): Ha
       `EVENT_BUS_NAME must be an EventBridge bus name (default for the account's default bus) or ARN, or empty for none, got ${JSON.stringify(eventBusName)}`,
     );
   }
+  const workQueueUrl = env.WORK_QUEUE_URL || undefined;
+  if (workQueueUrl !== undefined && !QUEUE_URL.test(workQueueUrl)) {
+    problems.push(`WORK_QUEUE_URL must be an SQS queue URL, got ${JSON.stringify(workQueueUrl)}`);
+  }
+  const period = env.SCHEDULE_PERIOD_MS ? Number(env.SCHEDULE_PERIOD_MS) : undefined;
+  if (period !== undefined && (!Number.isInteger(period) || period < 60_000)) {
+    problems.push(
+      `SCHEDULE_PERIOD_MS must be a whole number of milliseconds >= 60000, got ${JSON.stringify(env.SCHEDULE_PERIOD_MS)}`,
+    );
+  }
   if (problems.length > 0) {
     throw new EnvironmentError(`The function's environment is not usable: ${problems.join('; ')}.`);
   }
@@ -61,6 +82,8 @@ export function readHandlerEnvironment(env: NodeJS.ProcessEnv = process.env): Ha
     watchedModelsFile: env.WATCHED_MODELS_FILE || undefined,
     historyTtlDays: ttl,
     eventBusName,
+    workQueueUrl,
+    schedulePeriodMs: period,
   };
 }
 

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { EVENT_KINDS, type EventKind } from '../events/event-kinds.ts';
 import { closestMatch } from '../text/did-you-mean.ts';
+import { AccountsSchema } from './accounts-schema.ts';
 import { BEDROCK_REGIONS } from './bedrock-regions.ts';
 import { DURATION_PATTERN, parseDurationMs } from './duration.ts';
 import {
@@ -17,6 +18,7 @@ import {
   profileServesRegion,
 } from './inference-profile-geographies.ts';
 import { invisibleCharacterProblem } from './invisible-characters.ts';
+import { describeValue, refineUnique } from './schema-helpers.ts';
 
 export const DEFAULT_NOTIFY: readonly EventKind[] = [
   'ready',
@@ -26,6 +28,8 @@ export const DEFAULT_NOTIFY: readonly EventKind[] = [
   'lifecycle',
   'stuck',
   'config',
+  'account-unreachable',
+  'account-reachable',
 ];
 export const DEFAULT_CONFIRM_REVOCATION = 2;
 /** Days before publicExtendedAccessTime and endOfLifeTime at which a warning goes out. */
@@ -59,14 +63,6 @@ export const MODEL_ID_PATTERN = new RegExp(
 const EXAMPLE_MODEL = 'amazon.titan-text-express-v1';
 const EXPECTED_MODEL_ID =
   'expected provider.model-name in lowercase without spaces, like anthropic.claude-3-sonnet-20240229-v1:0';
-
-/** How a value reads in a message: strings quoted, collections by kind. */
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return typeof value === 'string' ? `"${value}"` : String(value);
-}
 
 const KINDS = EVENT_KINDS.join(', ');
 
@@ -133,44 +129,6 @@ export function modelIdMessage(id: string): string {
     return `"${id}" is not a Bedrock model id: model ids are lowercase, like "${id.toLowerCase()}".`;
   }
   return `"${id}" is not a Bedrock model id; ${EXPECTED_MODEL_ID}.`;
-}
-
-/**
- * Refuses repeated entries (compared whole, or by `field`). Runs even when some entries are
- * invalid, so a file with both kinds of mistake reports both at once. `params.firstAt` is the
- * first occurrence's path, relative like the issue's own, so load-config.ts can name its line.
- */
-function refineUnique(field: string | undefined, message: (key: string) => string) {
-  const keyOf = (entry: unknown): unknown =>
-    field === undefined
-      ? entry
-      : typeof entry === 'object' && entry
-        ? Reflect.get(entry, field)
-        : undefined;
-  const inner = field === undefined ? [] : [field];
-  return [
-    (list: unknown, ctx: z.core.$RefinementCtx) => {
-      if (!Array.isArray(list)) return;
-      const firstIndex = new Map<string, number>();
-      list.forEach((entry, index) => {
-        const value = keyOf(entry);
-        if (typeof value !== 'string' && typeof value !== 'number') return;
-        const key = String(value);
-        const first = firstIndex.get(key);
-        if (first === undefined) {
-          firstIndex.set(key, index);
-          return;
-        }
-        ctx.addIssue({
-          code: 'custom',
-          message: message(key),
-          path: [index, ...inner],
-          params: { firstAt: [first, ...inner] },
-        });
-      });
-    },
-    { when: () => true },
-  ] as const;
 }
 
 const RegionSchema = z.enum(BEDROCK_REGIONS, { error: (issue) => regionMessage(issue.input) });
@@ -521,6 +479,7 @@ export const WatchedConfigSchema = z
       confirmRevocation: ConfirmRevocationSchema,
       lifecycleWarnings: LifecycleWarningsSchema,
       stuckAfter: StuckAfterSchema,
+      accounts: z.optional(AccountsSchema),
     },
     {
       error: (issue) =>

@@ -4,8 +4,14 @@
  */
 import { TRANSITION_KINDS, type TransitionKind } from '../grants/types.ts';
 
-/** Events about a model or the config rather than a grant's state. */
-export const NON_TRANSITION_KINDS = ['lifecycle', 'stuck', 'config'] as const;
+/** Events about a model, the config or a member account rather than a grant's state. */
+export const NON_TRANSITION_KINDS = [
+  'lifecycle',
+  'stuck',
+  'config',
+  'account-unreachable',
+  'account-reachable',
+] as const;
 
 export const EVENT_KINDS = [...TRANSITION_KINDS, ...NON_TRANSITION_KINDS] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

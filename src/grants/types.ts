@@ -117,4 +117,9 @@ export interface TransitionEvent {
    * lasting cause) and is verified now: since when it was blocked.
    */
   blockedSince?: string;
+  /**
+   * Organization mode only: the account's name in AWS Organizations (null for a fixed list of
+   * ids). Present, the notification names the account in its subject and bodies.
+   */
+  accountName?: string | null;
 }

@@ -35,14 +35,29 @@ export interface Claimant {
   leaseCutoff: string;
 }
 
-/** One conditional write of a pair and the events it gives this run to deliver. */
-export interface Claim {
-  record: PairRecord;
-  /** The version the write expects to replace; 0 for a pair not stored yet. */
+/**
+ * What a claim needs of a stored record: a version to write over, and an outbox of events. A
+ * pair is one; so is a member account's reachability (organization/reachability.ts).
+ */
+export interface Claimable<E extends { eventId: string }> {
+  version: number;
+  outbox: Array<{ event: E; claimedAt: string; claimToken?: string }>;
+}
+
+/** The events a record's outbox holds. */
+type EventOf<R extends Claimable<{ eventId: string }>> = R['outbox'][number]['event'];
+
+/** One conditional write of a record and the events it gives this run to deliver. */
+export interface ClaimOf<R> {
+  record: R;
+  /** The version the write expects to replace; 0 for a record not stored yet. */
   expectedVersion: number;
   /** The eventIds this write claims: the new event's, and those of lapsed claims. */
   owned: string[];
 }
+
+/** One conditional write of a pair and the events it gives this run to deliver. */
+export type Claim = ClaimOf<PairRecord>;
 
 export function newClaimToken(): string {
   return randomUUID();
@@ -72,11 +87,11 @@ export interface PairDecision {
  * with the new events added to its outbox, and every lapsed claim taken over. A pair whose
  * record did not change is written only to take over a lapsed claim.
  */
-export function claimWrite(
-  previous: PairRecord | undefined,
-  decision: PairDecision,
+export function claimWrite<R extends Claimable<{ eventId: string }>>(
+  previous: R | undefined,
+  decision: { next?: R; event?: EventOf<R>; events?: readonly EventOf<R>[] },
   claimant: Claimant,
-): Claim | undefined {
+): ClaimOf<R> | undefined {
   const base = decision.next ?? previous;
   if (base === undefined) return undefined;
   const claimed = { claimedAt: claimant.observedAt, claimToken: claimant.token };
@@ -98,7 +113,8 @@ export function claimWrite(
   }
   if (decision.next === undefined && owned.length === 0) return undefined;
   const version = decision.next === undefined ? base.version + 1 : base.version;
-  return { record: { ...base, outbox, version }, expectedVersion: previous?.version ?? 0, owned };
+  const record: R = { ...base, outbox, version };
+  return { record, expectedVersion: previous?.version ?? 0, owned };
 }
 
 export interface DeliveryDeps {

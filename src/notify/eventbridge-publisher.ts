@@ -29,6 +29,8 @@ export const DETAIL_TYPES: Readonly<Record<EventKind, string>> = {
   lifecycle: 'Bedrock Model Lifecycle',
   stuck: 'Bedrock Model Access Stuck',
   config: 'Bedrock Access Monitor Config Problem',
+  'account-unreachable': 'Bedrock Access Monitor Account Unreachable',
+  'account-reachable': 'Bedrock Access Monitor Account Reachable',
 };
 
 /** PutEvents takes at most this many entries per request... */

@@ -17,13 +17,22 @@ const HEADLINES: Record<TransitionKind, string> = {
 
 /** `Bedrock access ready: amazon.titan-text-express-v1 in us-east-1`, shortened to fit SNS. */
 export function renderSubject(
-  event: Pick<TransitionEvent, 'kind' | 'modelId' | 'region'> | Announcement,
+  event:
+    | Pick<TransitionEvent, 'kind' | 'modelId' | 'region' | 'account' | 'accountName'>
+    | Announcement,
 ): string {
   if (event.kind === 'lifecycle' || event.kind === 'stuck' || event.kind === 'config') {
     const text = describeAnnouncement(event);
     return fitSubject(text.subjectPrefix, event.modelId, text.subjectSuffix);
   }
-  return fitSubject(`Bedrock access ${event.kind}: `, event.modelId, ` in ${event.region}`);
+  // Organization mode names the account: its name where Organizations gave one, else its id.
+  const account =
+    event.accountName === undefined ? '' : `, account ${event.accountName ?? event.account}`;
+  return fitSubject(
+    `Bedrock access ${event.kind}: `,
+    event.modelId,
+    ` in ${event.region}${account}`,
+  );
 }
 
 function fitSubject(prefix: string, modelId: string, regionSuffix: string): string {
@@ -43,7 +52,7 @@ export function renderAlertText(event: AnnouncedEvent): string {
     '',
     `Model:    ${event.modelId}`,
     `Region:   ${event.region}`,
-    `Account:  ${event.account}`,
+    `Account:  ${event.accountName ? `${event.accountName} (${event.account})` : event.account}`,
     `Change:   ${event.from ?? '(none)'} -> ${event.to}`,
     `Observed: ${formatTime(event.observedAt)}`,
   ];

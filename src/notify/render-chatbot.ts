@@ -73,7 +73,7 @@ export function renderChatbotNotification(event: AnnouncedEvent): ChatbotNotific
     content: {
       textType: 'client-markdown',
       title: clip(
-        `${TITLE_EMOJI[event.kind]} ${HEADLINES[event.kind]}: ${event.modelId} in ${event.region}`,
+        `${TITLE_EMOJI[event.kind]} ${HEADLINES[event.kind]}: ${event.modelId} in ${event.region}${event.accountName === undefined ? '' : `, account ${event.accountName ?? event.account}`}`,
         CHATBOT_LIMITS.title,
       ),
       description: clip(renderDescription(event, link), CHATBOT_LIMITS.description),
@@ -150,7 +150,7 @@ function renderAnnouncementCard(event: Announcement): ChatbotNotification {
 function renderDescription(event: TransitionEvent, link: string): string {
   const { raw } = event;
   const lines = [
-    `Model \`${event.modelId}\` in \`${event.region}\` (account \`${event.account}\`)`,
+    `Model \`${event.modelId}\` in \`${event.region}\` (account \`${event.account}\`${event.accountName ? ` ${event.accountName}` : ''})`,
     `Change: \`${event.from ?? 'none'}\` → \`${event.to}\``,
     `Observed: ${formatTime(event.observedAt)}`,
   ];

@@ -21,7 +21,13 @@ export interface NotificationBodies {
   https: string;
 }
 
-export const NOTIFICATION_ATTRIBUTE_NAMES = ['kind', 'modelId', 'region', 'state'] as const;
+export const NOTIFICATION_ATTRIBUTE_NAMES = [
+  'kind',
+  'modelId',
+  'region',
+  'state',
+  'account',
+] as const;
 export type NotificationAttributeName = (typeof NOTIFICATION_ATTRIBUTE_NAMES)[number];
 
 export interface StringAttribute {
@@ -41,15 +47,17 @@ export interface RenderedNotification {
 
 /** Subject, bodies and attributes of the notification for one event. */
 export function renderNotification(event: AnnouncedEvent): RenderedNotification {
+  // Every event names its account, for filter policies in organization mode.
   const attributes = isTransitionEvent(event)
     ? { kind: event.kind, modelId: event.modelId, region: event.region, state: event.to }
     : describeAnnouncement(event).attributes;
+  const withAccount = { ...attributes, account: event.account };
   return {
     Subject: renderSubject(event),
     MessageStructure: 'json',
     Message: JSON.stringify(renderNotificationBodies(event)),
     MessageAttributes: Object.fromEntries(
-      Object.entries(attributes).map(([name, value]) => [name, stringAttribute(value)]),
+      Object.entries(withAccount).map(([name, value]) => [name, stringAttribute(value)]),
     ),
   };
 }
@@ -92,6 +100,7 @@ export function renderEventJson(event: AnnouncedEvent): string {
     },
     ...(event.verification === undefined ? {} : { verification: event.verification }),
     ...(event.blockedSince === undefined ? {} : { blockedSince: event.blockedSince }),
+    ...(event.accountName === undefined ? {} : { accountName: event.accountName }),
   });
 }
 

@@ -13,7 +13,7 @@ import {
 } from './aws-errors.ts';
 import { readJsonObject, type Validated, validateMember } from './bedrock-validation.ts';
 import type { AvailabilityFields } from './grant-answers.ts';
-import type { GrantBook } from './grant-book.ts';
+import type { AccountGrants } from './grant-book.ts';
 import type { OperationResult } from './operation-result.ts';
 import type { SimTime } from './timeline.ts';
 import {
@@ -25,7 +25,7 @@ import {
 export interface AgreementContext {
   region: string;
   time: SimTime;
-  grants: GrantBook;
+  grants: AccountGrants;
 }
 
 /**

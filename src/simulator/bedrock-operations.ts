@@ -13,7 +13,7 @@ import { type Validated, validateLabel, validateListFilters } from './bedrock-va
 import { foundationModelWireShape, matchesListFilters } from './catalog.ts';
 import type { CatalogBook } from './catalog-book.ts';
 import { converse } from './converse.ts';
-import type { GrantBook } from './grant-book.ts';
+import type { AccountGrants } from './grant-book.ts';
 import type { OperationResult } from './operation-result.ts';
 import type { SimTime } from './timeline.ts';
 import type { UseCaseForm } from './use-case-form.ts';
@@ -35,7 +35,7 @@ export interface OperationContext {
   time: SimTime;
   /** The simulator's clock in epoch milliseconds, which lifecycle dates are compared with. */
   nowMs: number;
-  grants: GrantBook;
+  grants: AccountGrants;
   catalog: CatalogBook;
   /** The account's Anthropic use-case form. */
   useCaseForm: UseCaseForm;

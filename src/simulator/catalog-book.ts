@@ -6,7 +6,7 @@
  */
 import type { CatalogModel, LifecycleDates, ModelLifecycleAt } from './catalog.ts';
 import { isOffered } from './grant-answers.ts';
-import type { GrantBook } from './grant-book.ts';
+import type { AccountGrants } from './grant-book.ts';
 import type { Scenario } from './scenario.ts';
 import type { SimDate } from './scenario-schema.ts';
 import { answerInForce, type SimTime, type TimelineEntry } from './timeline.ts';
@@ -39,7 +39,7 @@ export class CatalogBook {
 
   constructor(
     private readonly scenario: Scenario,
-    private readonly grants: GrantBook,
+    private readonly grants: AccountGrants,
     /** The simulator's start, which relative dates (`+30d`) count from. */
     private readonly startedAtMs: number,
   ) {

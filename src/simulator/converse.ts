@@ -6,7 +6,7 @@
  */
 import { requiredMemberMissing, type SimulatedError, validationFailed } from './aws-errors.ts';
 import { readJsonObject, type Validated } from './bedrock-validation.ts';
-import type { GrantBook } from './grant-book.ts';
+import type { AccountGrants } from './grant-book.ts';
 import {
   type InvocationContext,
   invokeResultFromGrant,
@@ -25,7 +25,7 @@ import {
 export interface ConverseContext {
   region: string;
   time: SimTime;
-  grants: GrantBook;
+  grants: AccountGrants;
   account: string;
   callerArn: string;
   useCaseFormOnFile: boolean;

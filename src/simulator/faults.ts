@@ -9,11 +9,13 @@
 import { EvenShare, TokenBucket } from './fault-counters.ts';
 import type { FaultSpec, MalformedKind } from './scenario-schema.ts';
 import type { SimTime } from './timeline.ts';
-import type { BedrockOperation } from './wire-vocabulary.ts';
+import { BEDROCK_OPERATIONS, type FaultOperation } from './wire-vocabulary.ts';
 
 export interface FaultContext {
+  /** The account the request is about: the caller's, or for AssumeRole the role's. */
+  account: string;
   region: string;
-  operation: BedrockOperation;
+  operation: FaultOperation;
   /** The model the request names (for Converse, the one behind an inference profile). */
   modelId: string | undefined;
   /** Converse only: the id as the caller named it, e.g. the inference profile id. */
@@ -37,8 +39,12 @@ function inWindow(rule: FaultSpec, time: SimTime): boolean {
 }
 
 function matches(rule: FaultSpec, context: FaultContext): boolean {
+  if (rule.account !== undefined && rule.account !== context.account) return false;
   if (rule.region !== undefined && rule.region !== context.region) return false;
   if (rule.operations && !rule.operations.includes(context.operation)) return false;
+  // A rule that names no operations is about Bedrock: it leaves STS and Organizations alone.
+  const bedrock: readonly string[] = BEDROCK_OPERATIONS;
+  if (!rule.operations && !bedrock.includes(context.operation)) return false;
   // A rule restricted to models never hits operations that name none (ListFoundationModels).
   if (rule.models) {
     const named = [context.modelId, context.invokedId];

@@ -7,16 +7,20 @@ import * as z from 'zod';
 import { GRANT_STATES } from '../grants/types.ts';
 import { CONVERSE_ERROR_NAMES, INVOKE_PRESETS, isInvokePreset } from './invoke-outcomes.ts';
 import {
+  ACCOUNT_ID_PATTERN,
+  ACCOUNT_STATES,
   AGREEMENT_STATUSES,
   AUTHORIZATION_STATUSES,
   AVAILABILITY_VALUES,
   BEDROCK_MODEL_ID_MAX_LENGTH,
   BEDROCK_MODEL_ID_PATTERN,
-  BEDROCK_OPERATIONS,
+  FAULT_OPERATIONS,
   INFERENCE_TYPES,
   LIFECYCLE_STATUSES,
   MODEL_CUSTOMIZATIONS,
   MODEL_MODALITIES,
+  OU_ID_PATTERN,
+  ROOT_ID_PATTERN,
 } from './wire-vocabulary.ts';
 
 export const MALFORMED_KINDS = [
@@ -40,6 +44,10 @@ const modelIdSchema = z
     new RegExp(BEDROCK_MODEL_ID_PATTERN),
     'expected a Bedrock model id such as anthropic.claude-3-sonnet-20240229-v1:0',
   );
+
+const accountIdSchema = z
+  .string({ error: 'must be a quoted 12-digit string, e.g. "111111111111"' })
+  .regex(ACCOUNT_ID_PATTERN, 'must be 12 digits');
 
 const tickSchema = z.int().min(0);
 const secondsSchema = z.number().min(0);
@@ -165,6 +173,8 @@ const agreementSchema = z
 
 const grantSchema = z
   .strictObject({
+    /** The member account this grant is scripted for; none: every account. */
+    account: accountIdSchema.optional(),
     region: regionSchema,
     model: modelIdSchema,
     /** What GetFoundationModelAvailability answers over time. */
@@ -296,9 +306,12 @@ const throttleSchema = z
 
 const faultSchema = z
   .strictObject({
+    /** Only requests made with this account's credentials; none: every account. */
+    account: accountIdSchema.optional(),
     region: regionSchema.optional(),
     models: z.array(modelIdSchema).min(1).optional(),
-    operations: z.array(z.enum(BEDROCK_OPERATIONS)).min(1).optional(),
+    /** None: the Bedrock operations only; name AssumeRole or ListAccounts, ... to reach those. */
+    operations: z.array(z.enum(FAULT_OPERATIONS)).min(1).optional(),
     from: tickSchema.optional(),
     until: tickSchema.optional(),
     fromSeconds: secondsSchema.optional(),
@@ -341,6 +354,78 @@ const faultSchema = z
     }
   });
 
+const parentIdSchema = z
+  .string()
+  .refine(
+    (id) => ROOT_ID_PATTERN.test(id) || OU_ID_PATTERN.test(id),
+    'expected a root id (r-abcd) or an OU id (ou-abcd-11111111)',
+  );
+
+const memberAccountSchema = z.strictObject({
+  id: accountIdSchema,
+  name: z.string().min(1).max(128).optional(),
+  /** The root or OU the account sits in; default: the first root. */
+  parent: parentIdSchema.optional(),
+  state: z.enum(ACCOUNT_STATES).default('ACTIVE'),
+  /** denied: AssumeRole into this account's role is refused (AccessDenied), as a missing role or trust. */
+  assumeRole: z.enum(['allowed', 'denied']).default('allowed'),
+});
+
+/** The AWS Organization the scenario's account manages (ListAccounts, ...), and its members. */
+const organizationSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/)
+      .default('o-exampleorgid'),
+    roots: z
+      .array(z.string().regex(ROOT_ID_PATTERN, 'expected a root id such as r-abcd'))
+      .min(1)
+      .default(['r-sim0']),
+    units: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(OU_ID_PATTERN, 'expected an OU id such as ou-abcd-11111111'),
+          name: z.string().min(1).optional(),
+          parent: parentIdSchema,
+        }),
+      )
+      .default([]),
+    accounts: z.array(memberAccountSchema).default([]),
+    /** Items per page of the List operations, at most MaxResults (20); the caller's MaxResults wins when smaller. */
+    pageSize: z.int().min(1).max(20).default(20),
+  })
+  .superRefine((organization, ctx) => {
+    const parents = new Set([...organization.roots, ...organization.units.map((unit) => unit.id)]);
+    organization.units.forEach((unit, i) => {
+      if (!parents.has(unit.parent)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['units', i, 'parent'],
+          message: `${unit.parent} is neither a root nor a unit of this organization`,
+        });
+      }
+    });
+    const seen = new Set<string>();
+    organization.accounts.forEach((account, i) => {
+      if (seen.has(account.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', i, 'id'],
+          message: `${account.id} is listed twice`,
+        });
+      }
+      seen.add(account.id);
+      if (account.parent !== undefined && !parents.has(account.parent)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', i, 'parent'],
+          message: `${account.parent} is neither a root nor a unit of this organization`,
+        });
+      }
+    });
+  });
+
 export const scenarioFileSchema = z
   .strictObject({
     account: z
@@ -366,6 +451,8 @@ export const scenarioFileSchema = z
     useCaseFormSubmitted: z.boolean().default(true),
     /** expired or invalid: every signed request (STS and Bedrock) is refused, as AWS refuses them. */
     callerCredentials: z.enum(['valid', 'expired', 'invalid']).default('valid'),
+    /** The organization this account manages: Organizations' List operations and AssumeRole. */
+    organization: organizationSchema.optional(),
     /** From CreateFoundationModelAgreement to ENABLED, for pairs whose grant sets no `agreement`. */
     agreementDelaySeconds: secondsSchema.optional(),
     agreementDelayTicks: tickSchema.optional(),
@@ -387,7 +474,13 @@ type TimedEntry = { at?: number; afterSeconds?: number };
 type ScenarioShape = {
   catalog: { id: string }[];
   catalogTimeline: { model: string; region?: string; timeline: TimedEntry[] }[];
-  grants: { region: string; model: string; timeline?: TimedEntry[]; invoke?: TimedEntry[] }[];
+  grants: {
+    account?: string;
+    region: string;
+    model: string;
+    timeline?: TimedEntry[];
+    invoke?: TimedEntry[];
+  }[];
   faults: { models?: string[] }[];
 };
 
@@ -407,12 +500,13 @@ function checkCrossReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): vo
 
   const scripted = new Set<string>();
   scenario.grants.forEach((grant, i) => {
-    const key = `${grant.region} ${grant.model}`;
+    const key = `${grant.account ?? '*'} ${grant.region} ${grant.model}`;
     if (scripted.has(key)) {
+      const whose = grant.account === undefined ? '' : ` for ${grant.account}`;
       ctx.addIssue({
         code: 'custom',
         path: ['grants', i],
-        message: `${grant.model} in ${grant.region} already has a timeline; merge the two`,
+        message: `${grant.model} in ${grant.region}${whose} already has a timeline; merge the two`,
       });
     }
     scripted.add(key);
@@ -492,3 +586,4 @@ export type CatalogEntrySpec = z.output<typeof catalogEntrySchema>;
 /** A lifecycle date as scripted: a fixed moment, or a distance from the simulator's start. */
 export type SimDate = { atMs: number } | { offsetMs: number };
 export type FaultSpec = z.output<typeof faultSchema>;
+export type OrganizationSpec = z.output<typeof organizationSchema>;

@@ -10,7 +10,7 @@ import { BedrockAccessMonitorError } from '../errors.ts';
 import { type CatalogModel, resolveCatalogModel } from './catalog.ts';
 import type { CatalogScript } from './catalog-book.ts';
 import { answerFromSpec, type GrantAnswer } from './grant-answers.ts';
-import { type FaultSpec, scenarioFileSchema } from './scenario-schema.ts';
+import { type FaultSpec, type OrganizationSpec, scenarioFileSchema } from './scenario-schema.ts';
 import {
   type AgreementPlan,
   agreementDelayFrom,
@@ -38,6 +38,8 @@ export interface Scenario {
   callerCredentials: 'valid' | 'expired' | 'invalid';
   /** What CreateFoundationModelAgreement leads to for pairs whose grant sets no `agreement`. */
   agreement: AgreementPlan;
+  /** The organization `account` manages; undefined: it is in none. */
+  organization: OrganizationSpec | undefined;
 }
 
 export interface ScenarioIssue {
@@ -151,6 +153,7 @@ export function parseScenario(text: string, file: string): Scenario {
     useCaseFormSubmitted: scenarioFile.useCaseFormSubmitted,
     callerCredentials: scenarioFile.callerCredentials,
     agreement: { delay: agreementDelay, outcome: 'ENABLED', message: undefined },
+    organization: scenarioFile.organization,
   };
 }
 

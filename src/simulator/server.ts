@@ -1,7 +1,8 @@
 /**
  * Puts the simulator on one local port that speaks HTTP/1.1 and cleartext HTTP/2, so the
  * unmodified AWS SDK clients reach it through AWS_ENDPOINT_URL_BEDROCK,
- * AWS_ENDPOINT_URL_BEDROCK_RUNTIME and AWS_ENDPOINT_URL_STS, all set to the same URL.
+ * AWS_ENDPOINT_URL_BEDROCK_RUNTIME, AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_ORGANIZATIONS, all
+ * set to the same URL.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -38,7 +39,10 @@ export interface RunningSimulator {
   url: string;
   /** The same URL under the three standard variable names, ready to spread into an env. */
   endpointEnv: Record<
-    'AWS_ENDPOINT_URL_BEDROCK' | 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME' | 'AWS_ENDPOINT_URL_STS',
+    | 'AWS_ENDPOINT_URL_BEDROCK'
+    | 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME'
+    | 'AWS_ENDPOINT_URL_STS'
+    | 'AWS_ENDPOINT_URL_ORGANIZATIONS',
     string
   >;
   port: number;
@@ -117,6 +121,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       AWS_ENDPOINT_URL_BEDROCK: url,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: url,
       AWS_ENDPOINT_URL_STS: url,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: url,
     },
     port: boundPort,
     tick: () => simulator.tick(),

@@ -5,6 +5,7 @@
  * HTTP/1.1 and HTTP/2.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { assumeRole } from './assume-role.ts';
 import {
   accessDenied,
   incompleteSignature,
@@ -19,11 +20,18 @@ import {
 import { type OperationContext, readModelLabel, runOperation } from './bedrock-operations.ts';
 import { matchBedrockRoute } from './bedrock-routes.ts';
 import { readJsonObject, type Validated } from './bedrock-validation.ts';
+import { type Caller, CallerBook } from './callers.ts';
 import { CatalogBook } from './catalog-book.ts';
 import { type InvokedModel, resolveInvokedModel } from './converse.ts';
 import { type FaultContext, FaultInjector, type Rejection } from './faults.ts';
 import { GrantBook } from './grant-book.ts';
 import { malformBody } from './malformed.ts';
+import {
+  OrganizationBook,
+  organizationsErrorAnswer,
+  organizationsOperation,
+  tooManyRequests,
+} from './organizations.ts';
 import { type HttpAnswer, jsonAnswer, rawJsonAnswer, restJsonErrorAnswer } from './responses.ts';
 import type { Scenario } from './scenario.ts';
 import { readCredentialScope } from './sigv4-scope.ts';
@@ -36,7 +44,12 @@ import {
 import { answerStsQuery, looksLikeStsQuery, stsAction, stsErrorAnswer } from './sts.ts';
 import type { SimTime } from './timeline.ts';
 import { UseCaseForm } from './use-case-form.ts';
-import { type BedrockOperation, iamActionFor, modelIdFromIdentifier } from './wire-vocabulary.ts';
+import {
+  type BedrockOperation,
+  type FaultOperation,
+  iamActionFor,
+  modelIdFromIdentifier,
+} from './wire-vocabulary.ts';
 
 export interface SimRequest {
   method: string;
@@ -64,6 +77,8 @@ export class BedrockSimulator {
   private readonly useCaseForm: UseCaseForm;
   private readonly faults: FaultInjector;
   private readonly recorder = new StatsRecorder();
+  private readonly callers: CallerBook;
+  private readonly organization: OrganizationBook | undefined;
 
   constructor(
     private readonly scenario: Scenario,
@@ -71,7 +86,15 @@ export class BedrockSimulator {
   ) {
     this.startedAtMs = clock();
     this.grants = new GrantBook(scenario);
-    this.catalog = new CatalogBook(scenario, this.grants, this.startedAtMs);
+    this.catalog = new CatalogBook(
+      scenario,
+      this.grants.forAccount(scenario.account),
+      this.startedAtMs,
+    );
+    this.callers = new CallerBook({ account: scenario.account, callerArn: scenario.callerArn });
+    this.organization =
+      scenario.organization &&
+      new OrganizationBook(scenario.organization, scenario.account, this.startedAtMs);
     this.useCaseForm = new UseCaseForm(scenario.useCaseFormSubmitted);
     this.faults = new FaultInjector(scenario.faults);
   }
@@ -112,8 +135,10 @@ export class BedrockSimulator {
 
     const { region, service } = scope.scope;
     const { callerCredentials } = this.scenario;
+    const caller = this.callers.identify(scope.scope.accessKeyId);
+    if (service === 'organizations') return this.handleOrganizations(region, request, caller);
     if (service === 'sts') {
-      if (callerCredentials === 'valid') return this.handleSts(region, request);
+      if (callerCredentials === 'valid') return this.handleSts(region, request, caller);
       const error = refusedCredentials(callerCredentials, 'query');
       return this.reply(
         region,
@@ -133,7 +158,14 @@ export class BedrockSimulator {
       const error = unknownOperation(request.method, url.pathname);
       return this.replyError(region, 'UnknownOperation', error);
     }
-    return this.handleBedrock(region, route.operation, route.label, url.searchParams, request.body);
+    return this.handleBedrock(
+      caller,
+      region,
+      route.operation,
+      route.label,
+      url.searchParams,
+      request.body,
+    );
   }
 
   /** Answers in the protocol the caller spoke: Query XML for STS, REST-JSON otherwise. */
@@ -151,15 +183,83 @@ export class BedrockSimulator {
     return this.replyError(UNSIGNED_REGION, route?.operation ?? 'UnknownOperation', error);
   }
 
-  private handleSts(region: string, request: SimRequest): SimReply {
+  private handleSts(region: string, request: SimRequest, caller: Caller): SimReply {
     const operation = stsOperation(request.body);
-    const result = answerStsQuery(request.body, this.scenario, request.requestId);
+    if (operation === 'AssumeRole') return this.handleAssumeRole(region, request, caller);
+    const result = answerStsQuery(request.body, caller, request.requestId);
     if (result.ok) return this.reply(region, operation, result.answer, { kind: 'success' });
     const answer = stsErrorAnswer(result.error, request.requestId);
     return this.reply(region, operation, answer, { kind: 'error', name: result.error.name });
   }
 
+  private handleAssumeRole(region: string, request: SimRequest, caller: Caller): SimReply {
+    const params = new URLSearchParams(request.body);
+    const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(params.get('RoleArn') ?? '')?.[1];
+    const rejection = this.rejectionFor(roleAccount ?? caller.account, region, 'AssumeRole');
+    const result =
+      rejection === undefined
+        ? assumeRole(params, {
+            caller,
+            ownAccount: this.scenario.account,
+            organization: this.scenario.organization,
+            callers: this.callers,
+            nowMs: this.clock(),
+            requestId: request.requestId,
+          })
+        : { ok: false as const, error: stsError(rejection, caller, params.get('RoleArn')) };
+    if (result.ok) return this.reply(region, 'AssumeRole', result.answer, { kind: 'success' });
+    const answer = stsErrorAnswer(result.error, request.requestId);
+    return this.reply(region, 'AssumeRole', answer, { kind: 'error', name: result.error.name });
+  }
+
+  private handleOrganizations(region: string, request: SimRequest, caller: Caller): SimReply {
+    const target = request.headers['x-amz-target'];
+    const operation = organizationsOperation(Array.isArray(target) ? target[0] : target);
+    const fail = (error: SimulatedError, name: OperationName = operation ?? 'UnknownOperation') =>
+      this.reply(region, name, organizationsErrorAnswer(error), {
+        kind: 'error',
+        name: error.name,
+      });
+    if (operation === undefined) {
+      return fail({
+        name: 'UnknownOperationException',
+        status: 400,
+        message: `Unknown operation ${String(target)}`,
+      });
+    }
+    const rejection = this.rejectionFor(caller.account, region, operation);
+    if (rejection !== undefined) return fail(organizationsError(rejection, caller, operation));
+    if (this.organization === undefined) {
+      return fail({
+        name: 'AWSOrganizationsNotInUseException',
+        status: 400,
+        message: 'Your account is not a member of an organization.',
+      });
+    }
+    const result = this.organization.handle(operation, request.body, caller.account);
+    if (!result.ok) return fail(result.error);
+    return this.reply(region, operation, result.answer, { kind: 'success' });
+  }
+
+  /** The fault, if any, that refuses a request to STS or Organizations. */
+  private rejectionFor(
+    account: string,
+    region: string,
+    operation: FaultOperation,
+  ): Rejection | undefined {
+    const nowMs = this.clock();
+    return this.faults.rejection({
+      account,
+      region,
+      operation,
+      modelId: undefined,
+      time: this.now(),
+      nowMs,
+    });
+  }
+
   private handleBedrock(
+    caller: Caller,
     region: string,
     operation: BedrockOperation,
     encodedLabel: string | undefined,
@@ -170,10 +270,11 @@ export class BedrockSimulator {
     const time = this.now();
     const invoked =
       operation === 'Converse' && label.ok && label.value !== undefined
-        ? resolveInvokedModel(label.value, region, this.scenario.account)
+        ? resolveInvokedModel(label.value, region, caller.account)
         : undefined;
     const nowMs = this.clock();
     const faultContext: FaultContext = {
+      account: caller.account,
       region,
       operation,
       modelId: faultModelId(operation, label, body, invoked),
@@ -186,7 +287,7 @@ export class BedrockSimulator {
     // AWS authorizes and throttles before it validates input, so faults come first.
     const rejection = this.faults.rejection(faultContext);
     if (rejection) {
-      const error = this.errorFor(rejection, operation, invoked);
+      const error = this.errorFor(rejection, operation, invoked, caller);
       return this.replyError(region, operation, error, delayMs);
     }
     if (!label.ok) return this.replyError(region, operation, label.error, delayMs);
@@ -195,11 +296,11 @@ export class BedrockSimulator {
       region,
       time,
       nowMs,
-      grants: this.grants,
+      grants: this.grants.forAccount(caller.account),
       catalog: this.catalog,
       useCaseForm: this.useCaseForm,
-      account: this.scenario.account,
-      callerArn: this.scenario.callerArn,
+      account: caller.account,
+      callerArn: caller.callerArn,
       delayMs,
     };
     const result = runOperation(context, operation, { label: label.value, query, body });
@@ -218,11 +319,12 @@ export class BedrockSimulator {
     rejection: Rejection,
     operation: BedrockOperation,
     invoked: InvokedModel | undefined,
+    caller: Caller,
   ): SimulatedError {
     switch (rejection.kind) {
       case 'accessDenied': {
         const action = iamActionFor(operation);
-        const error = accessDenied(this.scenario.callerArn, action, invoked?.resourceArn);
+        const error = accessDenied(caller.callerArn, action, invoked?.resourceArn);
         return rejection.message === undefined ? error : { ...error, message: rejection.message };
       }
       case 'throttle':
@@ -255,7 +357,56 @@ export class BedrockSimulator {
 }
 
 function stsOperation(body: string): OperationName {
-  return stsAction(body) === 'GetCallerIdentity' ? 'GetCallerIdentity' : 'UnknownOperation';
+  const action = stsAction(body);
+  return action === 'GetCallerIdentity' || action === 'AssumeRole' ? action : 'UnknownOperation';
+}
+
+/** A scripted fault as STS (Query protocol) names it. */
+function stsError(rejection: Rejection, caller: Caller, roleArn: string | null): SimulatedError {
+  switch (rejection.kind) {
+    case 'accessDenied':
+      return {
+        name: 'AccessDenied',
+        status: 403,
+        message:
+          rejection.message ??
+          `User: ${caller.callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn ?? ''}`,
+      };
+    case 'throttle':
+      return { name: 'Throttling', status: 400, message: 'Rate exceeded' };
+    case 'serverError':
+      return {
+        name: 'InternalFailure',
+        status: rejection.status,
+        message: 'An internal error occurred.',
+      };
+  }
+}
+
+/** A scripted fault as Organizations (JSON 1.1) names it. */
+function organizationsError(
+  rejection: Rejection,
+  caller: Caller,
+  operation: string,
+): SimulatedError {
+  switch (rejection.kind) {
+    case 'accessDenied':
+      return {
+        name: 'AccessDeniedException',
+        status: 400,
+        message:
+          rejection.message ??
+          `User: ${caller.callerArn} is not authorized to perform: organizations:${operation}`,
+      };
+    case 'throttle':
+      return tooManyRequests();
+    case 'serverError':
+      return {
+        name: 'ServiceException',
+        status: rejection.status,
+        message: "Organizations can't complete your request because of an internal service error.",
+      };
+  }
 }
 
 /** The model a fault's `models` filter sees: the foundation model behind a Converse id too. */

@@ -3,10 +3,10 @@
  * assert on load and on faults actually delivered. For every counter set:
  * requests = successes + malformed + sum(errors); `throttled` repeats errors.ThrottlingException.
  */
-import type { BedrockOperation } from './wire-vocabulary.ts';
+import type { FaultOperation } from './wire-vocabulary.ts';
 
 /** What stats count under: the operation, or UnknownOperation for requests that name none. */
-export type OperationName = BedrockOperation | 'GetCallerIdentity' | 'UnknownOperation';
+export type OperationName = FaultOperation | 'GetCallerIdentity' | 'UnknownOperation';
 
 export interface AnswerCounts {
   requests: number;
@@ -32,6 +32,9 @@ export type AnswerOutcome =
   | { kind: 'malformed' }
   | { kind: 'error'; name: string };
 
+// Bedrock's, STS's (Query) and Organizations' names for the same refusal.
+const THROTTLING_NAMES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException']);
+
 function emptyCounts(): AnswerCounts {
   return { requests: 0, successes: 0, malformed: 0, throttled: 0, errors: {} };
 }
@@ -42,7 +45,7 @@ function count(counts: AnswerCounts, outcome: AnswerOutcome): void {
   else if (outcome.kind === 'malformed') counts.malformed += 1;
   else {
     counts.errors[outcome.name] = (counts.errors[outcome.name] ?? 0) + 1;
-    if (outcome.name === 'ThrottlingException') counts.throttled += 1;
+    if (THROTTLING_NAMES.has(outcome.name)) counts.throttled += 1;
   }
 }
 

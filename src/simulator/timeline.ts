@@ -35,6 +35,8 @@ export interface AgreementPlan {
 }
 
 export interface GrantScript {
+  /** Undefined: every account. */
+  account: string | undefined;
   region: string;
   modelId: string;
   /** GetFoundationModelAvailability answers; empty when the grant scripts only `invoke`. */
@@ -101,6 +103,7 @@ function agreementPlanFrom(spec: AgreementSpec, fallback: SimDelay): AgreementPl
 
 export function grantScriptsFromFile(file: ScenarioFile, defaultDelay: SimDelay): GrantScript[] {
   return file.grants.map((grant) => ({
+    account: grant.account,
     region: grant.region,
     modelId: grant.model,
     timeline: (grant.timeline ?? []).map((entry) => timed(entry, answerFromSpec(entry))),

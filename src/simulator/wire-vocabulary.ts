@@ -18,6 +18,35 @@ export const BEDROCK_OPERATIONS = [
 ] as const;
 export type BedrockOperation = (typeof BEDROCK_OPERATIONS)[number];
 
+/** Organizations (JSON 1.1, target prefix AWSOrganizationsV20161128) operations served. */
+export const ORGANIZATIONS_OPERATIONS = [
+  'ListAccounts',
+  'ListAccountsForParent',
+  'ListChildren',
+] as const;
+export type OrganizationsOperation = (typeof ORGANIZATIONS_OPERATIONS)[number];
+
+/** Every operation a fault may name; a fault that names none hits the Bedrock ones only. */
+export const FAULT_OPERATIONS = [
+  ...BEDROCK_OPERATIONS,
+  ...ORGANIZATIONS_OPERATIONS,
+  'AssumeRole',
+] as const;
+export type FaultOperation = (typeof FAULT_OPERATIONS)[number];
+
+/** The 12 digits of an AWS account id (AccountId in organizations.service-2.json). */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** RootId and OrganizationalUnitId in organizations.service-2.json. */
+export const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
+export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+export const ACCOUNT_STATES = [
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+] as const;
+
 /** The IAM action that authorizes an operation: Converse is authorized as InvokeModel. */
 export function iamActionFor(operation: BedrockOperation): string {
   return `bedrock:${operation === 'Converse' ? 'InvokeModel' : operation}`;

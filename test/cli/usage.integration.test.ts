@@ -122,7 +122,7 @@ describe('the command line as a user types it', () => {
 
     expect(result).toEqual({
       code: 0,
-      stdout: `${file}: valid. 1 model in 1 region, 1 check a run; notify on ready, revoked, failed, blocked, lifecycle, stuck, config; revocation confirmed after 1 answer in a row; lifecycle warnings 30, 7, 1 days ahead; stuck after 30m.\n`,
+      stdout: `${file}: valid. 1 model in 1 region, 1 check a run; notify on ready, revoked, failed, blocked, lifecycle, stuck, config, account-unreachable, account-reachable; revocation confirmed after 1 answer in a row; lifecycle warnings 30, 7, 1 days ahead; stuck after 30m.\n`,
       stderr: '',
     });
   });

@@ -119,7 +119,7 @@ describe('validate --online', () => {
 
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout.trim()).toBe(
-      `${file}: valid. 2 models in 2 regions, 4 checks a run; notify on ready, revoked, failed, blocked, lifecycle, stuck, config; revocation confirmed after 2 answers in a row; lifecycle warnings 30, 7, 1 days ahead; stuck after 30m. Checked against the live catalog of 2 of 2 regions.`,
+      `${file}: valid. 2 models in 2 regions, 4 checks a run; notify on ready, revoked, failed, blocked, lifecycle, stuck, config, account-unreachable, account-reachable; revocation confirmed after 2 answers in a row; lifecycle warnings 30, 7, 1 days ahead; stuck after 30m. Checked against the live catalog of 2 of 2 regions.`,
     );
   });
 

@@ -85,7 +85,7 @@ const broken: BrokenCase[] = [
         column: 1,
         path: 'notifications',
         message:
-          'Unknown key "notifications". The keys allowed here are regions, models, notify, confirmRevocation, lifecycleWarnings, stuckAfter.',
+          'Unknown key "notifications". The keys allowed here are regions, models, notify, confirmRevocation, lifecycleWarnings, stuckAfter, accounts.',
       },
     ],
   },
@@ -366,7 +366,7 @@ const broken: BrokenCase[] = [
         line: 4,
         column: 10,
         message:
-          'the kinds are ready, revoked, failed, requested, changed, blocked, lifecycle, stuck, config.',
+          'the kinds are ready, revoked, failed, requested, changed, blocked, lifecycle, stuck, config, account-unreachable, account-reachable.',
       },
     ],
   },

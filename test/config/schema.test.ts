@@ -42,7 +42,7 @@ describe('the shipped config/watched-models.yml', () => {
 });
 
 describe('defaults', () => {
-  it('notifies every kind but requested and changed, confirms a revocation twice, warns 30, 7 and 1 days ahead, calls 30 minutes in progress stuck', () => {
+  it('notifies every kind but requested and changed (account kinds included), confirms a revocation twice, warns 30, 7 and 1 days ahead, calls 30 minutes in progress stuck', () => {
     const config = parseOrThrow('regions: [us-east-1]\nmodels: [{ id: amazon.nova-pro-v1:0 }]\n');
 
     expect(config.notify).toEqual([
@@ -53,6 +53,8 @@ describe('defaults', () => {
       'lifecycle',
       'stuck',
       'config',
+      'account-unreachable',
+      'account-reachable',
     ]);
     expect(config.confirmRevocation).toBe(2);
     expect(config.lifecycleWarnings).toEqual([30, 7, 1]);
@@ -83,6 +85,8 @@ describe('defaults', () => {
       'lifecycle',
       'stuck',
       'config',
+      'account-unreachable',
+      'account-reachable',
     ]);
   });
 });

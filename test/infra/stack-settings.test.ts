@@ -42,6 +42,7 @@ const DEFAULTS = {
   alertTopicKmsKeyArn: '',
   dashboard: true,
   eventBusName: '',
+  workerMaximumConcurrency: 10,
 };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -68,6 +69,7 @@ describe('stack parameters', () => {
       dashboard: true,
       eventBusName: '',
       eventBusResources: {},
+      workerMaximumConcurrency: 10,
     });
   });
 

@@ -30,6 +30,7 @@ describe('handlers/monitor.ts, with the real Powertools logger and metrics', () 
     await handler({}, lambdaContext());
     bed.simulator.setTick(1);
     const summary = await handler({}, lambdaContext());
+    if (!('transitions' in summary)) throw new Error('expected a monitoring run, not a plan');
 
     const lines = written
       .join('')

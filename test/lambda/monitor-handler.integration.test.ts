@@ -102,6 +102,7 @@ describe('the monitor Lambda against the simulator, dynalite and SNS', () => {
       modelId: { DataType: 'String', StringValue: CLAUDE },
       region: { DataType: 'String', StringValue: 'us-west-2' },
       state: { DataType: 'String', StringValue: 'ENABLED' },
+      account: { DataType: 'String', StringValue: '123456789012' },
     });
     expect(
       bed.logs.filter((l) => l.message === 'Grant state changed').map((l) => l.fields.kind),

@@ -205,13 +205,32 @@ describe('renderNotification', () => {
     });
   });
 
-  it('sets the kind, model, region and new state as String attributes for filter policies', () => {
+  it('sets the kind, model, region, new state and account as String attributes for filter policies', () => {
     expect(renderNotification(transition()).MessageAttributes).toStrictEqual({
       kind: { DataType: 'String', StringValue: 'ready' },
       modelId: { DataType: 'String', StringValue: 'amazon.titan-text-express-v1' },
       region: { DataType: 'String', StringValue: 'us-east-1' },
       state: { DataType: 'String', StringValue: 'ENABLED' },
+      account: { DataType: 'String', StringValue: transition().account },
     });
+  });
+
+  it('names the member account, by its Organizations name, in organization mode only', () => {
+    const single = renderNotification(transition());
+    const member = renderNotification({ ...transition(), accountName: 'prod-ml' });
+    const unnamed = renderNotification({ ...transition(), accountName: null });
+
+    expect(single.Subject).toBe('Bedrock access ready: amazon.titan-text-express-v1 in us-east-1');
+    expect(member.Subject).toBe(
+      'Bedrock access ready: amazon.titan-text-express-v1 in us-east-1, account prod-ml',
+    );
+    expect(unnamed.Subject).toBe(
+      `Bedrock access ready: amazon.titan-text-express-v1 in us-east-1, account ${transition().account}`,
+    );
+    const bodies = JSON.parse(member.Message);
+    expect(bodies.email).toContain(`Account:  prod-ml (${transition().account})`);
+    expect(JSON.parse(bodies.https).content.title).toContain('account prod-ml');
+    expect(JSON.parse(bodies.default).accountName).toBe('prod-ml');
   });
 
   describe('each transition kind', () => {
@@ -350,6 +369,7 @@ describe('renderNotification for the events that are not grant transitions', () 
     expect(Object.keys(renderNotification(SAMPLE_CONFIG_EVENT).MessageAttributes)).toEqual([
       'kind',
       'modelId',
+      'account',
     ]);
     expect(renderNotification(SAMPLE_STUCK_EVENT).MessageAttributes.state?.StringValue).toBe(
       'IN_PROGRESS',

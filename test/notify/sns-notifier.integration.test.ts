@@ -95,6 +95,7 @@ describe('SNS notifier against the local SNS endpoint', () => {
         modelId: { DataType: 'String', StringValue: 'amazon.titan-text-express-v1' },
         region: { DataType: 'String', StringValue: 'us-east-1' },
         state: { DataType: 'String', StringValue: 'ENABLED' },
+        account: { DataType: 'String', StringValue: event.account },
       });
       const bodies = JSON.parse(sent?.message ?? '{}');
       expect(JSON.parse(bodies.default)).toStrictEqual(event);

@@ -86,6 +86,7 @@ describe('Converse over HTTP/2', () => {
       AWS_ENDPOINT_URL_BEDROCK: simulator.url,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: simulator.url,
       AWS_ENDPOINT_URL_STS: simulator.url,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: simulator.url,
     });
     expect(reply.stopReason).toBe('max_tokens');
     expect(again.stopReason).toBe('max_tokens');

@@ -13,9 +13,13 @@
  * presence is.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from '../../src/simulator/read-body.ts';
+import type { IncomingMessage } from 'node:http';
+import {
+  AwsJsonRefusal,
+  answerAwsJson,
+  readAwsJsonRequest,
+  startLocalEndpoint,
+} from './local-endpoint.ts';
 
 const TARGET_PREFIX = 'AWSEvents.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -62,16 +66,6 @@ export interface EventBridgeEndpoint {
   close(): Promise<void>;
 }
 
-class RequestRefused extends Error {
-  constructor(
-    readonly type: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
 /** Starts the stand-in with the given buses (`default` is always there) on 127.0.0.1. */
@@ -84,21 +78,10 @@ export async function startEventBridgeEndpoint(
   let down = false;
   let injected: { choose: (entry: PutEventsEntry) => boolean; code: string } | undefined;
 
-  const server = createServer((request, response) => {
-    void answer(request, response);
-  });
-
-  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
-    let body: string;
-    try {
-      body = await readBody(request, MAX_BODY_BYTES);
-    } catch {
-      return;
-    }
+  const endpoint = await startLocalEndpoint(async (request, response, body, requestId) => {
     requests += 1;
-    try {
-      if (down) throw new RequestRefused('InternalException', 500, 'Internal error');
+    await answerAwsJson(response, requestId, CONTENT_TYPE, () => {
+      if (down) throw new AwsJsonRefusal('InternalException', 500, 'Internal error');
       const entries = readPutEvents(request, body);
       const results = entries.map((entry): EntryResult => {
         if (injected?.choose(entry)) {
@@ -114,27 +97,12 @@ export async function startEventBridgeEndpoint(
         return { EventId: event.eventId };
       });
       const failed = results.filter((result) => 'ErrorCode' in result).length;
-      send(response, 200, requestId, { FailedEntryCount: failed, Entries: results });
-    } catch (error) {
-      const refused =
-        error instanceof RequestRefused
-          ? error
-          : new RequestRefused('InternalException', 500, String(error));
-      send(response, refused.status, requestId, {
-        __type: refused.type,
-        message: refused.message,
-      });
-    }
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+      return { FailedEntryCount: failed, Entries: results };
+    });
+  }, MAX_BODY_BYTES);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: endpoint.url,
     accepted,
     requests: () => requests,
     failEntries(choose, code = 'InternalFailure') {
@@ -143,34 +111,13 @@ export async function startEventBridgeEndpoint(
     setDown(value) {
       down = value;
     },
-    close() {
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    close: () => endpoint.close(),
   };
 }
 
-/** The entries of a well-formed PutEvents request; throws RequestRefused otherwise. */
+/** The entries of a well-formed PutEvents request; throws AwsJsonRefusal otherwise. */
 function readPutEvents(request: IncomingMessage, body: string): PutEventsEntry[] {
-  if (request.method !== 'POST' || !request.headers.authorization) {
-    throw new RequestRefused(
-      'MissingAuthenticationTokenException',
-      400,
-      'Missing Authentication Token',
-    );
-  }
-  const target = String(request.headers['x-amz-target'] ?? '');
-  if (target !== `${TARGET_PREFIX}PutEvents`) {
-    throw new RequestRefused('UnknownOperationException', 400, `Unknown operation ${target}`);
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(body);
-  } catch {
-    throw new RequestRefused('SerializationException', 400, 'Malformed JSON body');
-  }
+  const { input } = readAwsJsonRequest(request, body, TARGET_PREFIX, ['PutEvents']);
   const entries = (input as { Entries?: unknown } | null)?.Entries;
   if (!Array.isArray(entries)) {
     throw validation(
@@ -186,7 +133,7 @@ function readPutEvents(request: IncomingMessage, body: string): PutEventsEntry[]
   }
   const total = (entries as PutEventsEntry[]).reduce((sum, entry) => sum + entrySize(entry), 0);
   if (total >= PUT_EVENTS_MAX_BYTES) {
-    throw new RequestRefused(
+    throw new AwsJsonRefusal(
       'ValidationException',
       400,
       'Total size of the entries in the request is over the limit.',
@@ -195,8 +142,8 @@ function readPutEvents(request: IncomingMessage, body: string): PutEventsEntry[]
   return entries as PutEventsEntry[];
 }
 
-function validation(detail: string): RequestRefused {
-  return new RequestRefused('ValidationException', 400, `1 validation error detected: ${detail}`);
+function validation(detail: string): AwsJsonRefusal {
+  return new AwsJsonRefusal('ValidationException', 400, `1 validation error detected: ${detail}`);
 }
 
 /**
@@ -257,15 +204,4 @@ function acceptEntry(entry: PutEventsEntry): AcceptedEvent {
 function busName(value: unknown): string {
   if (typeof value !== 'string' || value === '') return 'default';
   return value.replace(/^arn:[^:]+:events:[^:]*:\d{12}:event-bus\//, '');
-}
-
-function send(response: ServerResponse, status: number, requestId: string, body: unknown): void {
-  if (response.destroyed) return;
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'x-amzn-RequestId': requestId,
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
 }

@@ -11,9 +11,8 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from '../../src/simulator/read-body.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLocalEndpoint } from './local-endpoint.ts';
 
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const API_VERSION = '2010-03-31';
@@ -103,18 +102,12 @@ export async function startSnsEndpoint(options: {
   let failures: { remaining: number; code: SnsErrorCode } = { remaining: 0, code: 'InternalError' };
   let down = false;
 
-  const server = createServer((request, response) => {
-    void answer(request, response);
-  });
-
-  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
-    let body: string;
-    try {
-      body = await readBody(request, MAX_BODY_BYTES);
-    } catch {
-      return;
-    }
+  function answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: string,
+    requestId: string,
+  ): void {
     if (down) {
       sendError(response, requestId, { code: 'InternalError', message: 'Internal Error' });
       return;
@@ -145,14 +138,10 @@ export async function startSnsEndpoint(options: {
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await startLocalEndpoint(answer, MAX_BODY_BYTES);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: endpoint.url,
     published,
     failNext(count, code = 'InternalError') {
       failures = { remaining: count, code };
@@ -160,12 +149,7 @@ export async function startSnsEndpoint(options: {
     setDown(value) {
       down = value;
     },
-    close() {
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    close: () => endpoint.close(),
   };
 }
 

@@ -1,0 +1,61 @@
+/**
+ * The Bedrock availability source of each member account: its own clients, signed with the
+ * credentials of its role (member-credentials.ts), or the function's own for the hub. Kept
+ * per account across invocations, the least recently used dropped beyond `maxAccounts`, so a
+ * container that serves many accounts does not grow without bound.
+ */
+import {
+  type AvailabilitySource,
+  createBedrockAvailabilitySource,
+} from '../bedrock/availability-source.ts';
+import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
+import type { MemberCredentials } from './member-credentials.ts';
+
+export interface MemberAvailabilityOptions {
+  credentials: MemberCredentials;
+  hubAccount: string;
+  requestTimeoutMs: number;
+  maxAttempts: number;
+  concurrencyPerRegion: number;
+  maxAccounts?: number;
+}
+
+export function createMemberAvailability(
+  options: MemberAvailabilityOptions,
+): (account: string) => AvailabilitySource {
+  const maxAccounts = options.maxAccounts ?? 64;
+  const sources = new Map<string, AvailabilitySource>();
+  return (account) => {
+    const known = sources.get(account);
+    if (known !== undefined) {
+      sources.delete(account);
+      sources.set(account, known);
+      return known;
+    }
+    const clientForRegion = createBedrockClientCache({
+      requestTimeoutMs: options.requestTimeoutMs,
+      maxAttempts: options.maxAttempts,
+      ...(account === options.hubAccount
+        ? {}
+        : {
+            // The SDK asks again when the credentials near their expiration; the cache
+            // answers from memory until then.
+            credentials: async () => {
+              const credentials = await options.credentials.credentialsFor(account);
+              if (credentials === undefined) throw new RangeError(`no credentials for ${account}`);
+              return credentials;
+            },
+          }),
+    });
+    const source = createBedrockAvailabilitySource({
+      clientForRegion,
+      concurrencyPerRegion: options.concurrencyPerRegion,
+    });
+    sources.set(account, source);
+    for (const oldest of sources.keys()) {
+      if (sources.size <= maxAccounts) break;
+      sources.delete(oldest);
+    }
+    return source;
+  };
+}

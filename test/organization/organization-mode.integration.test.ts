@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  OrganizationTestBed,
+  SCHEDULE_PERIOD_MS,
+  sqsRecord,
+} from '../support/organization-test-bed.ts';
+
+const CLAUDE = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+const READY = '111111111111';
+const DENIED = '222222222222';
+const THROTTLED = '333333333333';
+const QUIET = '444444444444';
+
+// Five accounts: the hub (the management account), one whose grant goes IN_PROGRESS ->
+// ENABLED, one whose role cannot be assumed, one where every second Bedrock call is throttled,
+// one where nothing happens.
+const SCENARIO = `
+account: "999999999999"
+catalog: [{ id: ${CLAUDE} }]
+grants:
+  - account: "${READY}"
+    region: us-east-1
+    model: ${CLAUDE}
+    timeline: [{ at: 0, state: IN_PROGRESS }, { at: 1, state: ENABLED }]
+faults:
+  - account: "${THROTTLED}"
+    throttle: { share: 0.5 }
+organization:
+  roots: [r-abcd]
+  accounts:
+    - { id: "${READY}", name: prod-ml }
+    - { id: "${DENIED}", name: sandbox, assumeRole: denied }
+    - { id: "${THROTTLED}", name: busy }
+    - { id: "${QUIET}", name: quiet }
+`;
+
+const CONFIG = `regions: [us-east-1]
+models:
+  - id: ${CLAUDE}
+confirmRevocation: 2
+accounts:
+  roleName: bedrock-access-monitor-read
+  organization: {}
+`;
+
+function expectOneReadyAndOneUnreachable(bed: OrganizationTestBed) {
+  const notifications = bed.notifications();
+  expect(notifications.map(({ attributes }) => [attributes.kind, attributes.account])).toEqual(
+    expect.arrayContaining([
+      ['ready', READY],
+      ['account-unreachable', DENIED],
+    ]),
+  );
+  expect(notifications).toHaveLength(2);
+  const ready = notifications.find(({ attributes }) => attributes.kind === 'ready');
+  expect(ready?.event).toMatchObject({
+    kind: 'ready',
+    account: READY,
+    accountName: 'prod-ml',
+    modelId: CLAUDE,
+  });
+  expect(ready?.subject).toBe(`Bedrock access ready: ${CLAUDE} in us-east-1, account prod-ml`);
+  const unreachable = notifications.find(
+    ({ attributes }) => attributes.kind === 'account-unreachable',
+  );
+  expect(unreachable?.event).toMatchObject({
+    schema: 'bedrock-access-monitor/account/v1',
+    kind: 'account-unreachable',
+    account: DENIED,
+    accountName: 'sandbox',
+    since: '2026-11-24T12:00:00.000Z',
+    observedAt: '2026-11-24T12:05:00.000Z',
+    reason: expect.stringContaining('AccessDenied'),
+  });
+  expect(unreachable?.subject).toBe(
+    'Bedrock access monitor: account sandbox (222222222222) unreachable',
+  );
+}
+
+describe('organization mode, planner and worker over real sockets', () => {
+  let bed: OrganizationTestBed | undefined;
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+  });
+
+  it('gives one ready naming the account and one account-unreachable after the confirmation periods, nothing else', async () => {
+    bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
+    const worker = bed.newWorker();
+
+    const first = await bed.period(worker, 0);
+    const second = await bed.period(worker, 1);
+    const third = await bed.period(worker, 2);
+
+    expect(first.messages.map((message) => JSON.parse(message.body).account).sort()).toEqual(
+      [READY, DENIED, THROTTLED, QUIET, '999999999999'].sort(),
+    );
+    expectOneReadyAndOneUnreachable(bed);
+    // Only the unreachable account's message fails, alone.
+    const failedAccounts = (response: typeof first) =>
+      response.response.batchItemFailures
+        .map(({ itemIdentifier }) =>
+          JSON.parse(response.messages.find((m) => m.messageId === itemIdentifier)?.body ?? '{}'),
+        )
+        .map((body) => body.account)
+        .sort();
+    expect(failedAccounts(first)).toEqual([DENIED]);
+    expect(failedAccounts(third)).toEqual([DENIED]);
+    expect(second.response.batchItemFailures).toHaveLength(1);
+    // The hub was checked with its own credentials, the members through their roles.
+    const stats = bed.simulator.stats().regions['us-east-1'];
+    expect(stats?.AssumeRole?.errors).toEqual({ AccessDenied: 3 });
+    // One AssumeRole per reachable member for all three periods: the credentials are cached.
+    expect(stats?.AssumeRole?.successes).toBe(3);
+    expect(bed.metrics).toContainEqual({ name: 'UnreachableAccounts', value: 1 });
+  });
+
+  it('gives the same with every message delivered twice, out of order, in separate batches', async () => {
+    bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
+    const workers = [bed.newWorker(), bed.newWorker()];
+
+    for (const tick of [0, 1, 2]) {
+      bed.simulator.setTick(tick);
+      const messages = await bed.plan();
+      const order = fc.sample(
+        fc.shuffledSubarray([...messages, ...messages], {
+          minLength: messages.length * 2,
+          maxLength: messages.length * 2,
+        }),
+        1,
+      )[0] as typeof messages;
+      const half = Math.floor(order.length / 2);
+      await Promise.all([
+        bed.deliver(
+          workers[0] as (typeof workers)[0],
+          order.slice(0, half).map((m) => sqsRecord(m, 1)),
+        ),
+        bed.deliver(
+          workers[1] as (typeof workers)[0],
+          order.slice(half).map((m) => sqsRecord(m, 2)),
+        ),
+      ]);
+      bed.clock += SCHEDULE_PERIOD_MS;
+    }
+
+    expectOneReadyAndOneUnreachable(bed);
+  });
+
+  it('skips a message older than one schedule period, checking nothing', async () => {
+    bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
+    const [lateBy = 1] = fc.sample(fc.integer({ min: 1, max: 60_000 }), 1);
+    const late = bed.newWorker(() => SCHEDULE_PERIOD_MS + lateBy);
+
+    const messages = await bed.plan();
+    bed.simulator.resetStats();
+    const response = await bed.deliver(
+      late,
+      messages.map((message) => sqsRecord(message)),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(bed.simulator.stats().total.requests).toBe(0);
+    expect(
+      bed.logs.filter((line) => line.message.startsWith('Skipped a stale work message')),
+    ).toHaveLength(messages.length);
+    expect(bed.metrics).toContainEqual({ name: 'StaleWorkMessages', value: messages.length });
+  });
+});
