@@ -2,10 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { readHandlerEnvironment } from '../src/config/handler-environment.ts';
 import { createWorkerHandler } from '../src/lambda/create-worker-handler.ts';
+import { powertoolsSinks } from '../src/lambda/powertools-sinks.ts';
 
 // Module scope: created once per container, reused by every invocation (as handlers/monitor.ts).
-const log = new Logger();
-const metrics = new Metrics();
 
 /**
  * Organization mode's worker, on the work queue's event source mapping: one member account's
@@ -13,13 +12,5 @@ const metrics = new Metrics();
  */
 export const handler = createWorkerHandler({
   environment: readHandlerEnvironment(),
-  log: {
-    info: (message, fields) => log.info(message, fields ?? {}),
-    warn: (message, fields) => log.warn(message, fields ?? {}),
-    error: (message, fields) => log.error(message, fields ?? {}),
-  },
-  metrics: {
-    addMetric: (name, unit, value) => metrics.addMetric(name, unit, value),
-    publishStoredMetrics: () => metrics.publishStoredMetrics(),
-  },
+  ...powertoolsSinks(new Logger(), new Metrics()),
 });
