@@ -9,12 +9,16 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  type PutCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { describeError, StateStoreError } from '../errors.ts';
 import type { AccountStatus } from '../organization/reachability.ts';
-import { accountPartitionKey, ITEM_VERSION } from './dynamodb-items.ts';
+import {
+  accountPartitionKey,
+  ITEM_VERSION,
+  isConditionFailure,
+  versionCondition,
+} from './dynamodb-items.ts';
 
 const SORT_KEY = 'REACHABILITY';
 
@@ -55,20 +59,7 @@ export class DynamoDbAccountStatusStore implements AccountStatusStore {
   }
 
   async write(record: AccountStatus, expectedVersion: number): Promise<boolean> {
-    const condition: Pick<
-      PutCommandInput,
-      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
-    > =
-      expectedVersion === 0
-        ? {
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-          }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          };
+    const condition = versionCondition(expectedVersion);
     try {
       await this.send(`writing the reachability of ${record.account}`, () =>
         this.client.send(
@@ -135,8 +126,4 @@ export class DynamoDbAccountStatusStore implements AccountStatusStore {
 
 function key(account: string): { pk: string; sk: string } {
   return { pk: accountPartitionKey(account), sk: SORT_KEY };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }

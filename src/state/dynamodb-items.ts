@@ -1,3 +1,4 @@
+import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PairRecord } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
 import { STATE_TABLE_TTL_ATTRIBUTE } from './dynamodb-table.ts';
@@ -161,4 +162,31 @@ function describeWrongShape(
 
 function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The condition of a versioned single-item write: no item yet when `expectedVersion` is 0,
+ * otherwise the stored version is still the expected one (another run has not written since).
+ */
+export function versionCondition(
+  expectedVersion: number,
+): Pick<
+  PutCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+> {
+  return expectedVersion === 0
+    ? {
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+      }
+    : {
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      };
+}
+
+/** A conditional write or update whose condition did not hold. */
+export function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }

@@ -4,7 +4,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -17,12 +16,14 @@ import {
   describeItemKey,
   HISTORY_SORT_KEY_END,
   HISTORY_SORT_KEY_PREFIX,
+  isConditionFailure,
   readHistoryItem,
   readStateItem,
   STATE_SORT_KEY_PREFIX,
   stateItemKey,
   toHistoryItem,
   toStateItem,
+  versionCondition,
 } from './dynamodb-items.ts';
 import {
   describeInvalidRecord,
@@ -151,20 +152,7 @@ export class DynamoDbStateStore implements StateStore {
     item: Record<string, unknown>,
     expectedVersion: number,
   ): Promise<boolean> {
-    const condition: Pick<
-      PutCommandInput,
-      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
-    > =
-      expectedVersion === 0
-        ? {
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-          }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          };
+    const condition = versionCondition(expectedVersion);
     // Tells this write from any other: when the SDK retries a write whose answer was lost, the
     // retry fails the condition its own first attempt changed, and the token shows it landed.
     const writeToken = randomUUID();
@@ -387,10 +375,6 @@ export class DynamoDbStateStore implements StateStore {
     if (units !== undefined) this.#onConsumedCapacity?.(operation, units);
     return output;
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }
 
 function describeError(error: unknown): string {
