@@ -111,7 +111,7 @@ export function createMonitorHandler({
       const budget = runBudget(context.getRemainingTimeInMillis(), Date.now());
       summary = await runCheck(
         {
-          account: accountOf(context.invokedFunctionArn),
+          account: functionArnParts(context.invokedFunctionArn).account,
           config: await config,
           availability,
           catalog,
@@ -148,13 +148,13 @@ export function createMonitorHandler({
   };
 }
 
-/** The account id from the function's own ARN: no STS call needed. */
-function accountOf(functionArn: string): string {
-  const account = functionArn.split(':')[4];
-  if (account === undefined || !/^\d{12}$/.test(account)) {
+/** The partition and account id from the function's own ARN: no STS call needed. */
+export function functionArnParts(functionArn: string): { partition: string; account: string } {
+  const [, partition = 'aws', , , account = ''] = functionArn.split(':');
+  if (!/^\d{12}$/.test(account)) {
     throw new EnvironmentError(
       `Cannot read an account id from the function ARN ${JSON.stringify(functionArn)}.`,
     );
   }
-  return account;
+  return { partition, account };
 }

@@ -25,7 +25,7 @@ import { DynamoDbAccountStatusStore } from '../state/dynamodb-account-status.ts'
 import { DynamoDbStateStore } from '../state/dynamodb-state-store.ts';
 import { createConverseVerifier } from '../verify/converse-verifier.ts';
 import type { MonitorContext } from './create-monitor-handler.ts';
-import { runBudget } from './create-monitor-handler.ts';
+import { functionArnParts, runBudget } from './create-monitor-handler.ts';
 import { METRIC, type MetricsSink, summaryLogFields } from './run-telemetry.ts';
 
 export interface WorkerHandlerOptions {
@@ -95,12 +95,7 @@ export function createWorkerHandler({
           'The worker runs only in organization mode, but the config has no "accounts".',
         );
       }
-      const [, partition = 'aws', , , hubAccount = ''] = context.invokedFunctionArn.split(':');
-      if (!/^\d{12}$/.test(hubAccount)) {
-        throw new EnvironmentError(
-          `Cannot read an account id from the function ARN ${JSON.stringify(context.invokedFunctionArn)}.`,
-        );
-      }
+      const { partition, account: hubAccount } = functionArnParts(context.invokedFunctionArn);
       const credentials = createMemberCredentials({
         sts,
         partition,
