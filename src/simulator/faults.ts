@@ -4,7 +4,9 @@
  * order AWS would fail a request: accessDenied (authorization), throttle, serverError, and,
  * only for an answer that would have succeeded, malformed. The first that fires wins. Each kind
  * counts only the requests that reached it, so `throttle: 0.5` plus `serverError: 0.5` throttles
- * every 2nd request and fails every 2nd of the others.
+ * every 2nd request and fails every 2nd of the others. Counters and token buckets are kept per
+ * rule, account and region, as AWS keeps its quotas per account and Region: a rule that names no
+ * account gives each account a bucket of its own.
  */
 import { EvenShare, TokenBucket } from './fault-counters.ts';
 import type { FaultSpec, MalformedKind } from './scenario-schema.ts';
@@ -67,7 +69,7 @@ export class FaultInjector {
   /** The fault that answers instead of the operation, if any. */
   rejection(context: FaultContext): Rejection | undefined {
     for (const { rule, index } of this.matchingRules(context)) {
-      const key = (kind: string) => `${index} ${kind} ${context.region}`;
+      const key = (kind: string) => `${index} ${kind} ${context.account} ${context.region}`;
       if (rule.accessDenied && this.shares.hits(key('accessDenied'), rule.accessDenied.share)) {
         return { kind: 'accessDenied', message: rule.accessDenied.message };
       }
@@ -84,7 +86,7 @@ export class FaultInjector {
   /** How to garble a successful answer, if a rule says so. */
   malformedKind(context: FaultContext): MalformedKind | undefined {
     for (const { rule, index } of this.matchingRules(context)) {
-      const key = `${index} malformed ${context.region}`;
+      const key = `${index} malformed ${context.account} ${context.region}`;
       if (rule.malformed && this.shares.hits(key, rule.malformed.share)) return rule.malformed.kind;
     }
     return undefined;

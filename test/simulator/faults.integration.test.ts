@@ -98,6 +98,35 @@ describe('throttling', () => {
       2,
     );
   });
+
+  it('keeps a token bucket per account and region: one account at its rate leaves another its own', async () => {
+    const clock = manualClock();
+    const simulator = await startTestSimulator(
+      scenarioWithFaults('  - throttle: { ratePerSecond: 2, burst: 3 }'),
+      clock.now,
+    );
+    // Keys AssumeRole would issue: the 12 digits after ASIA name the member account.
+    const memberKey = (account: string) => ({
+      accessKeyId: `ASIA${account}AAAA`,
+      secretAccessKey: 'not-a-secret',
+      sessionToken: 'session',
+    });
+    const first = bedrockClient(simulator, 'us-east-1', {
+      credentials: memberKey('111111111111'),
+    });
+    const second = bedrockClient(simulator, 'us-east-1', {
+      credentials: memberKey('222222222222'),
+    });
+    const own = bedrockClient(simulator, 'us-east-1');
+
+    const firstAccount = await askRepeatedly(first, 4);
+    const secondAccount = await askRepeatedly(second, 4);
+    const ownAccount = await askRepeatedly(own, 4);
+
+    expect(firstAccount).toEqual(['ok', 'ok', 'ok', 'ThrottlingException']);
+    expect(secondAccount).toEqual(['ok', 'ok', 'ok', 'ThrottlingException']);
+    expect(ownAccount).toEqual(['ok', 'ok', 'ok', 'ThrottlingException']);
+  });
 });
 
 describe('other faults', () => {
