@@ -23,6 +23,11 @@ export interface RunningDynalite {
   tableName: string;
   /** The operation (X-Amz-Target suffix) of every request dynalite received, in order. */
   readonly requests: string[];
+  /**
+   * The capacity units dynalite answered in ConsumedCapacity (the store always asks for TOTAL),
+   * one entry per answer that had some, with its operation.
+   */
+  readonly consumed: Array<{ operation: string; units: number }>;
   /** Creates another table of the state table's design. */
   createTable(tableName: string): Promise<void>;
   close(): Promise<void>;
@@ -34,9 +39,19 @@ export async function startDynalite(
 ): Promise<RunningDynalite> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const requests: string[] = [];
-  server.on('request', (request) => {
+  const consumed: Array<{ operation: string; units: number }> = [];
+  server.on('request', (request, response) => {
     const target = request.headers['x-amz-target'];
-    if (typeof target === 'string') requests.push(target.split('.').pop() ?? target);
+    if (typeof target !== 'string') return;
+    const operation = target.split('.').pop() ?? target;
+    requests.push(operation);
+    // dynalite answers with one end(body): read the units there, as the SDK would.
+    const end = response.end.bind(response) as (...args: unknown[]) => typeof response;
+    response.end = ((...args: unknown[]) => {
+      const units = consumedUnits(args[0]);
+      if (units !== undefined) consumed.push({ operation, units });
+      return end(...args);
+    }) as typeof response.end;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,11 +87,13 @@ export async function startDynalite(
 
   await createTable(tableName);
   requests.length = 0;
+  consumed.length = 0;
 
   return {
     endpoint,
     tableName,
     requests,
+    consumed,
     createTable,
     async close() {
       admin.destroy();
@@ -87,4 +104,18 @@ export async function startDynalite(
       });
     },
   };
+}
+
+/** ConsumedCapacity.CapacityUnits of a DynamoDB JSON answer, if it has any. */
+function consumedUnits(body: unknown): number | undefined {
+  if (typeof body !== 'string' && !Buffer.isBuffer(body)) return undefined;
+  try {
+    const parsed = JSON.parse(body.toString()) as {
+      ConsumedCapacity?: { CapacityUnits?: unknown };
+    };
+    const units = parsed.ConsumedCapacity?.CapacityUnits;
+    return typeof units === 'number' ? units : undefined;
+  } catch {
+    return undefined;
+  }
 }
