@@ -2,6 +2,7 @@
 import type { ColdStartReport } from './cold-start.ts';
 import type { CostEstimate, HistoryLineBytes, HistoryLineCost } from './cost.ts';
 import type { HandlerRun } from './handler-runs.ts';
+import { type OrganizationReport, renderOrganization } from './organization-report.ts';
 import type { PRICES } from './prices.ts';
 import type { ScaleReport } from './scale.ts';
 import type { SteadyResult } from './steady-state.ts';
@@ -30,6 +31,8 @@ export interface BenchReport {
     prices: typeof PRICES;
     notes: string[];
   };
+  /** Organization mode: parts 6 (real), 7 (modelled), 8 (cost). */
+  organization: OrganizationReport;
   goals: Goal[];
 }
 
@@ -258,7 +261,13 @@ export function renderReport(report: BenchReport): string {
       ]),
     ),
   );
-  out.push(...report.cost.notes.map((note) => `   - ${note}`), '', 'Goals');
+  out.push(
+    ...report.cost.notes.map((note) => `   - ${note}`),
+    '',
+    ...renderOrganization(report.organization),
+    '',
+    'Goals',
+  );
   out.push(
     table(
       ['part', 'goal', 'measured', 'met'],
@@ -290,7 +299,7 @@ export function table(headers: string[], rows: string[][]): string {
   );
 }
 
-function counts(values: Record<string, number | undefined>): string {
+export function counts(values: Record<string, number | undefined>): string {
   const entries = Object.entries(values).filter(([, count]) => count !== undefined);
   return entries.length === 0 ? '-' : entries.map(([name, count]) => `${name} ${count}`).join(', ');
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run bench` (issue 5): scale across regions, steady-state requests, cold start, memory and
  * monthly cost, measured in one run against the Bedrock simulator, dynalite and the local SNS
- * endpoint. Prints a table; with --json, one JSON object on the last line. Progress goes to stderr.
+ * endpoint, and organization mode (issue 10): the planner and the worker over real sockets, a model
+ * at organization scale and its cost. Prints a table; with --json, one JSON object on the last
+ * line. Progress goes to stderr.
  *
  *   npm run bench [-- --json] [-- --repetitions N] [-- --rounds N]
  */
@@ -29,6 +31,9 @@ import {
 import { measureHandlerRuns } from './handler-runs.ts';
 import { measureHistoryLineBytes } from './history-lines.ts';
 import { readLambdaBedrockSettings } from './lambda-settings.ts';
+import { costPart, modelPart, organizationGoals, realPart } from './organization-parts.ts';
+import type { OrganizationReport } from './organization-report.ts';
+import { measureOrganizationRun, type OrganizationRunMeasured } from './organization-run.ts';
 import { PRICES } from './prices.ts';
 import { type BenchReport, type Goal, renderReport, usd } from './report.ts';
 import { measureScale } from './scale.ts';
@@ -41,6 +46,9 @@ const json = args.includes('--json');
 const repetitions = numberOption('--repetitions', 3);
 const rounds = Math.max(10, numberOption('--rounds', 12));
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+// Issue 10's real organization: 100 member accounts (and the hub), 10 invocations at a time.
+const ORGANIZATION_MEMBERS = 100;
+const ORGANIZATION_CONCURRENCY = 10;
 
 function numberOption(name: string, fallback: number): number {
   const index = args.indexOf(name);
@@ -160,6 +168,18 @@ async function main(): Promise<void> {
         modelIds: allModels,
         regions: [...new Set([...SCALE.regions, ...defaultConfig.regions])],
       });
+      // Last: it runs in this process, so its peak RSS is this process's, after the others'.
+      const organizationRun = await measureOrganizationRun({
+        members: ORGANIZATION_MEMBERS,
+        models: smallModels,
+        regions: smallRegions,
+        concurrency: ORGANIZATION_CONCURRENCY,
+        latencyMs: SCALE.latencyMs,
+        ratePerSecond: SCALE.ratePerSecond,
+        // One token to begin with, so the rate, not the bucket, sets how long an account takes.
+        burst: 1,
+        progress,
+      });
       const report = assemble({
         startedAt,
         stack,
@@ -169,6 +189,7 @@ async function main(): Promise<void> {
         deployedHandler,
         defaultPairs: targetsOf(defaultConfig).length,
         historyLineBytes,
+        organizationRun,
       });
       process.stdout.write(`${renderReport(report)}\n`);
       if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -189,6 +210,7 @@ function assemble(parts: {
   deployedHandler: Awaited<ReturnType<typeof measureHandlerRuns>>;
   defaultPairs: number;
   historyLineBytes: HistoryLineBytes;
+  organizationRun: OrganizationRunMeasured;
 }): BenchReport {
   const { stack, scale, steadyState, coldStart, deployedHandler } = parts;
   const { handlerFile: _handlerFile, ...coldStartReport } = coldStart;
@@ -236,6 +258,14 @@ function assemble(parts: {
   );
   const goalMib = 150;
   const defaultCost = estimates.find((estimate) => estimate.name === 'default config');
+  const organization = assembleOrganization({
+    run: parts.organizationRun,
+    scaleMedianWallMs: handlerScale?.medianWallMs ?? Number.NaN,
+    runsPerMonth: runs,
+    memoryMb: stack.memorySizeMb,
+    singleStack: defaultCost,
+    deployedHandler,
+  });
   const goals: Goal[] = [
     {
       part: '1 scale',
@@ -265,6 +295,7 @@ function assemble(parts: {
       measured: `${usd(defaultCost?.totalWithoutDashboardUsd ?? Number.NaN)} list without the dashboard, ${usd(defaultCost?.totalUsd ?? Number.NaN)} with it (${usd(defaultCost?.fixedUsd ?? Number.NaN)} fixed); ${usd(defaultCost?.totalWithSharedKeyUsd ?? Number.NaN)} with a shared key; ${usd(defaultCost?.totalWithFreeTierUsd ?? Number.NaN)} within the free tier`,
       met: defaultCost !== undefined && defaultCost.totalWithoutDashboardUsd < 0.5,
     },
+    ...organizationGoals(organization),
   ];
   return {
     schema: 'bedrock-access-monitor/bench/v2',
@@ -295,8 +326,37 @@ function assemble(parts: {
       prices: PRICES,
       notes: COST_NOTES,
     },
+    organization,
     goals,
   };
+}
+
+/** Parts 6 to 8 from the organization run, part 1's scale run and part 5's single stack. */
+function assembleOrganization(parts: {
+  run: OrganizationRunMeasured;
+  scaleMedianWallMs: number;
+  runsPerMonth: number;
+  memoryMb: number;
+  singleStack: ReturnType<typeof estimateMonthlyCost> | undefined;
+  deployedHandler: Awaited<ReturnType<typeof measureHandlerRuns>>;
+}): OrganizationReport {
+  const coldRun = parts.deployedHandler.find((run) => run.name === 'default config');
+  if (parts.singleStack === undefined || coldRun === undefined) {
+    throw new Error("the organization cost needs part 5's default-config figures");
+  }
+  const real = realPart(parts.run);
+  const model = modelPart({ scaleMedianWallMs: parts.scaleMedianWallMs, real: parts.run });
+  const cost = costPart({
+    real: parts.run,
+    model,
+    runsPerMonth: parts.runsPerMonth,
+    memoryMb: parts.memoryMb,
+    singleStack: parts.singleStack,
+    // Lambda bills the INIT phase: the bundle's import, measured in a fresh process.
+    coldStart: { wallMs: coldRun.importMs, cpuMs: coldRun.importCpuMs },
+    maxMemoryMb: Math.round(coldRun.maxRssKib / 1024),
+  });
+  return { real, model, cost };
 }
 
 main().catch((error: unknown) => {

@@ -248,3 +248,4 @@ class OrganizationModePlugin {
 
 module.exports = OrganizationModePlugin;
 module.exports.organizationResources = organizationResources;
+module.exports.WORKER_BATCH_SIZE = WORKER_BATCH_SIZE;
