@@ -67,12 +67,14 @@ export function createWorkerHandler({
     );
   }
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const accountStatus = new DynamoDbAccountStatusStore(documents, environment.stateTableName);
   const store = new DynamoDbStateStore({
     client: documents,
     tableName: environment.stateTableName,
     historyTtlDays: environment.historyTtlDays,
+    // A quiet period reads each member once: its reachability comes with its pairs.
+    readAlongside: accountStatus.readAlongside,
   });
-  const accountStatus = new DynamoDbAccountStatusStore(documents, environment.stateTableName);
   const region = topicRegion(environment.alertTopicArn);
   const snsClient = new SNSClient({ region });
   const notifier = createSnsNotifier({ client: snsClient, topicArn: environment.alertTopicArn });

@@ -1,26 +1,23 @@
 /**
  * Organization mode: each member account's reachability (organization/reachability.ts), one
- * item beside the account's pairs in its partition (`ACCOUNT#<id>`, sort key `REACHABILITY`,
- * which the pairs' `STATE#` Query does not read). Written with the same single-item
- * conditional writes as the pairs, so of two workers handling the same period only one claims
- * an event.
+ * item beside the account's pairs in its partition (account-status-item.ts). Written with the
+ * same versioned single-item writes as the pairs, so of two workers handling the same period
+ * only one claims an event. On a member's run the item comes with the Query that reads the
+ * pairs (`readAlongside`), so a quiet period reads the account once and writes nothing.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describeError, StateStoreError } from '../errors.ts';
 import type { AccountStatus } from '../organization/reachability.ts';
 import {
-  accountPartitionKey,
-  ITEM_VERSION,
-  isConditionFailure,
-  versionCondition,
-} from './dynamodb-items.ts';
-
-const SORT_KEY = 'REACHABILITY';
+  REACHABILITY_SORT_KEY,
+  reachabilityItemKey,
+  readAccountStatusItem,
+  toAccountStatusItem,
+} from './account-status-item.ts';
+import { describeItemKey, isConditionFailure } from './dynamodb-items.ts';
+import type { DynamoDbStateStoreOptions } from './dynamodb-state-store.ts';
+import { versionedPut } from './versioned-put.ts';
 
 export interface AccountStatusStore {
   load(account: string): Promise<AccountStatus | undefined>;
@@ -31,72 +28,68 @@ export interface AccountStatusStore {
 }
 
 export class DynamoDbAccountStatusStore implements AccountStatusStore {
+  /** Items the pairs' Query read (null: none stored), each used by the next `load` once. */
+  readonly #readAlong = new Map<string, Record<string, unknown> | null>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async load(account: string): Promise<AccountStatus | undefined> {
-    const output = await this.send(`reading the reachability of ${account}`, () =>
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: key(account), ConsistentRead: true }),
-      ),
-    );
-    const item = output.Item;
-    // An item of another shape version is read as none: the next write replaces it.
-    if (item === undefined || item.itemVersion !== ITEM_VERSION) return undefined;
+  /** For the pair store's options: its Query hands this store the account's item. */
+  get readAlongside(): NonNullable<DynamoDbStateStoreOptions['readAlongside']> {
     return {
-      account,
-      accountName: (item.accountName as string | null) ?? null,
-      reachable: item.reachable === true,
-      since: String(item.since),
-      reason: (item.reason as string | null) ?? null,
-      streak: (item.streak as AccountStatus['streak']) ?? null,
-      lastObservedAt: String(item.lastObservedAt),
-      version: Number(item.version),
-      outbox: Object.values((item.outbox as Record<string, AccountStatus['outbox'][number]>) ?? {}),
+      sortKey: REACHABILITY_SORT_KEY,
+      receive: (account, item) => this.#readAlong.set(account, item ?? null),
     };
   }
 
-  async write(record: AccountStatus, expectedVersion: number): Promise<boolean> {
-    const condition = versionCondition(expectedVersion);
-    try {
-      await this.send(`writing the reachability of ${record.account}`, () =>
+  async load(account: string): Promise<AccountStatus | undefined> {
+    let item = this.#readAlong.get(account);
+    this.#readAlong.delete(account);
+    if (item === undefined) {
+      const output = await this.send('GetItem', `reading the reachability of ${account}`, () =>
         this.client.send(
-          new PutCommand({
+          new GetCommand({
             TableName: this.tableName,
-            Item: {
-              ...key(record.account),
-              itemVersion: ITEM_VERSION,
-              account: record.account,
-              accountName: record.accountName,
-              reachable: record.reachable,
-              since: record.since,
-              reason: record.reason,
-              streak: record.streak,
-              lastObservedAt: record.lastObservedAt,
-              version: record.version,
-              outbox: Object.fromEntries(
-                record.outbox.map((entry) => [entry.event.eventId, entry]),
-              ),
-            },
-            ...condition,
+            Key: reachabilityItemKey(account),
+            ConsistentRead: true,
           }),
         ),
       );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      item = output.Item ?? null;
     }
+    if (item === null) return undefined;
+    const reading = readAccountStatusItem(item);
+    // Not guessed at, not overwritten: the message fails, naming the item, until it is fixed.
+    if (!reading.ok) {
+      throw new StateStoreError(
+        `DynamoDB table "${this.tableName}": the reachability item ${describeItemKey(item)} cannot be read: ${reading.reason}. Fix or delete the item; the account's checks go on meanwhile, its reachability is not recorded.`,
+      );
+    }
+    return reading.value;
+  }
+
+  write(record: AccountStatus, expectedVersion: number): Promise<boolean> {
+    return versionedPut(
+      {
+        client: this.client,
+        tableName: this.tableName,
+        key: reachabilityItemKey(record.account),
+        item: toAccountStatusItem(record),
+        expectedVersion,
+        what: `the reachability of ${record.account}`,
+      },
+      (operation, purpose, request) => this.send(operation, purpose, request),
+    );
   }
 
   async removeFromOutbox(account: string, eventId: string): Promise<void> {
-    await this.send(`removing ${eventId} from the outbox of ${account}`, () =>
+    await this.send('UpdateItem', `removing ${eventId} from the outbox of ${account}`, () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: key(account),
+          Key: reachabilityItemKey(account),
           UpdateExpression: 'REMOVE #outbox.#eventId ADD #version :one',
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: {
@@ -111,19 +104,19 @@ export class DynamoDbAccountStatusStore implements AccountStatusStore {
     );
   }
 
-  private async send<T>(purpose: string, request: () => Promise<T>): Promise<T> {
+  private async send<T extends { ConsumedCapacity?: ConsumedCapacity | undefined }>(
+    operation: string,
+    purpose: string,
+    request: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await request();
     } catch (error) {
       if (isConditionFailure(error)) throw error;
       throw new StateStoreError(
-        `DynamoDB table "${this.tableName}": failed while ${purpose}: ${describeError(error)}`,
+        `DynamoDB table "${this.tableName}": ${operation} failed while ${purpose}: ${describeError(error)}`,
         { cause: error },
       );
     }
   }
-}
-
-function key(account: string): { pk: string; sk: string } {
-  return { pk: accountPartitionKey(account), sk: SORT_KEY };
 }

@@ -140,9 +140,10 @@ export function readHistoryItem(item: Record<string, unknown>): ItemReading<Tran
   return { ok: true, value: parsed.data };
 }
 
-function describeWrongShape(
+/** Why an item is not one of `itemType` in this version's shape; undefined when it is. */
+export function describeWrongShape(
   item: Record<string, unknown>,
-  itemType: 'state' | 'history',
+  itemType: 'state' | 'history' | 'reachability',
 ): string | undefined {
   const version = item.itemVersion;
   if (version === undefined) {

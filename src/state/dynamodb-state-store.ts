@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
@@ -23,7 +21,6 @@ import {
   stateItemKey,
   toHistoryItem,
   toStateItem,
-  versionCondition,
 } from './dynamodb-items.ts';
 import {
   describeInvalidRecord,
@@ -38,6 +35,7 @@ import {
   type PairWrite,
   type StateStore,
 } from './state-store.ts';
+import { versionedPut } from './versioned-put.ts';
 
 /** The DynamoDB actions this store calls; the Lambda's role needs exactly these on the table. */
 export const DYNAMODB_STATE_STORE_ACTIONS = [
@@ -49,8 +47,6 @@ export const DYNAMODB_STATE_STORE_ACTIONS = [
 
 export type DynamoDbOperation = 'Query' | 'GetItem' | 'PutItem' | 'UpdateItem';
 
-/** The attribute that tells one write from another (see #put). */
-const WRITE_TOKEN_ATTRIBUTE = 'writeToken';
 // Pairs written at once: a first run writes every pair, later runs only what changed.
 const WRITE_CONCURRENCY = 8;
 
@@ -64,7 +60,19 @@ export interface DynamoDbStateStoreOptions {
   onConsumedCapacity?: (operation: DynamoDbOperation, capacityUnits: number) => void;
   /** Items per Query page. Unset: DynamoDB's own 1 MB pages. Small values test pagination. */
   pageLimit?: number;
+  /**
+   * One more item of the account's partition for `load` to read in the same Query as the pairs
+   * (organization mode: the member's reachability), handed to `receive` (undefined when there
+   * is none). Its sort key must sort before the state items and after the history items.
+   */
+  readAlongside?: {
+    sortKey: string;
+    receive(account: string, item: Record<string, unknown> | undefined): void;
+  };
 }
+
+/** Sorts right after every state item's sort key ('$' follows '#'): the end of their range. */
+const STATE_SORT_KEY_END = `${STATE_SORT_KEY_PREFIX.slice(0, -1)}$`;
 
 /**
  * The Lambda's state: one DynamoDB table, every write a single-item conditional write, so
@@ -76,6 +84,7 @@ export class DynamoDbStateStore implements StateStore {
   readonly #historyTtlDays: number;
   readonly #pageLimit: number | undefined;
   readonly #onConsumedCapacity: DynamoDbStateStoreOptions['onConsumedCapacity'];
+  readonly #readAlongside: DynamoDbStateStoreOptions['readAlongside'];
 
   constructor(options: DynamoDbStateStoreOptions) {
     const ttlDays = options.historyTtlDays ?? 90;
@@ -90,6 +99,16 @@ export class DynamoDbStateStore implements StateStore {
     this.#historyTtlDays = ttlDays;
     this.#pageLimit = options.pageLimit;
     this.#onConsumedCapacity = options.onConsumedCapacity;
+    const alongside = options.readAlongside;
+    if (
+      alongside !== undefined &&
+      !(alongside.sortKey > HISTORY_SORT_KEY_END && alongside.sortKey < STATE_SORT_KEY_PREFIX)
+    ) {
+      throw new RangeError(
+        `readAlongside.sortKey "${alongside.sortKey}" must sort between the history items and the state items`,
+      );
+    }
+    this.#readAlongside = alongside;
   }
 
   get tableName(): string {
@@ -98,21 +117,39 @@ export class DynamoDbStateStore implements StateStore {
 
   async load(account: string): Promise<LoadedState> {
     const loaded: LoadedState = { records: [], skipped: [] };
+    const alongside = this.#readAlongside;
     const items = this.#query(`reading the state of account ${account}`, {
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ...(alongside === undefined
+        ? {
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeValues: {
+              ':pk': accountPartitionKey(account),
+              ':prefix': STATE_SORT_KEY_PREFIX,
+            },
+          }
+        : {
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': accountPartitionKey(account),
+              ':from': alongside.sortKey,
+              ':to': STATE_SORT_KEY_END,
+            },
+          }),
       ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-      ExpressionAttributeValues: {
-        ':pk': accountPartitionKey(account),
-        ':prefix': STATE_SORT_KEY_PREFIX,
-      },
       // The versions read here are the conditions of this run's writes: they must be fresh.
       ConsistentRead: true,
     });
+    let alongsideItem: Record<string, unknown> | undefined;
     for await (const item of items) {
+      if (alongside !== undefined && item.sk === alongside.sortKey) {
+        alongsideItem = item;
+        continue;
+      }
       const reading = readStateItem(item);
       if (reading.ok) loaded.records.push(reading.value);
       else loaded.skipped.push({ key: describeItemKey(item), reason: reading.reason });
     }
+    alongside?.receive(account, alongsideItem);
     return loaded;
   }
 
@@ -147,60 +184,18 @@ export class DynamoDbStateStore implements StateStore {
     return toStateItem(parsed.data);
   }
 
-  async #put(
-    next: PairRecord,
-    item: Record<string, unknown>,
-    expectedVersion: number,
-  ): Promise<boolean> {
-    const condition = versionCondition(expectedVersion);
-    // Tells this write from any other: when the SDK retries a write whose answer was lost, the
-    // retry fails the condition its own first attempt changed, and the token shows it landed.
-    const writeToken = randomUUID();
-    try {
-      await this.#send(
-        'PutItem',
-        `writing ${describePair(next)} over version ${expectedVersion}`,
-        () =>
-          this.#client.send(
-            new PutCommand({
-              TableName: this.#tableName,
-              Item: { ...item, [WRITE_TOKEN_ATTRIBUTE]: writeToken },
-              ...condition,
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              ReturnConsumedCapacity: 'TOTAL',
-            }),
-          ),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return (await this.#storedWriteToken(next, error)) === writeToken;
-    }
-  }
-
-  /**
-   * The write token of the item that failed a write's condition: from the failure itself
-   * (DynamoDB returns the item when asked), or read again where the answer did not carry it.
-   */
-  async #storedWriteToken(pair: PairRecord, failure: unknown): Promise<unknown> {
-    const returned = (failure as { Item?: Record<string, { S?: string }> }).Item;
-    if (returned !== undefined) return returned[WRITE_TOKEN_ATTRIBUTE]?.S;
-    const output = await this.#send(
-      'GetItem',
-      `reading ${describePair(pair)} after a write failed its condition`,
-      () =>
-        this.#client.send(
-          new GetCommand({
-            TableName: this.#tableName,
-            Key: stateItemKey(pair),
-            ConsistentRead: true,
-            ProjectionExpression: '#token',
-            ExpressionAttributeNames: { '#token': WRITE_TOKEN_ATTRIBUTE },
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
+  #put(next: PairRecord, item: Record<string, unknown>, expectedVersion: number) {
+    return versionedPut(
+      {
+        client: this.#client,
+        tableName: this.#tableName,
+        key: stateItemKey(next),
+        item,
+        expectedVersion,
+        what: describePair(next),
+      },
+      (operation, purpose, request) => this.#send(operation, purpose, request),
     );
-    return output.Item?.[WRITE_TOKEN_ATTRIBUTE];
   }
 
   async updateOutboxEntry(

@@ -147,6 +147,30 @@ describe('organization mode, planner and worker over real sockets', () => {
     expectOneReadyAndOneUnreachable(bed);
   });
 
+  it('reads each reachable member with one Query on a quiet period and writes nothing', async () => {
+    bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
+    const worker = bed.newWorker();
+    for (const tick of [0, 1, 2]) await bed.period(worker, tick);
+    const before = bed.dynamoRequests.requests.length;
+
+    await bed.period(worker, 3);
+
+    const byAccount = new Map<string, string[]>();
+    for (const { operation, body } of bed.dynamoRequests.requests.slice(before)) {
+      const account = partitionOf(body).replace('ACCOUNT#', '');
+      byAccount.set(account, [...(byAccount.get(account) ?? []), operation]);
+    }
+    // The unreachable member is never queried (its role cannot be assumed): its reachability
+    // is read alone, and stays unwritten while it stays unreachable.
+    expect(Object.fromEntries(byAccount)).toEqual({
+      [READY]: ['Query'],
+      [THROTTLED]: ['Query'],
+      [QUIET]: ['Query'],
+      '999999999999': ['Query'],
+      [DENIED]: ['GetItem'],
+    });
+  });
+
   it('skips a message older than one schedule period, checking nothing', async () => {
     bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
     const [lateBy = 1] = fc.sample(fc.integer({ min: 1, max: 60_000 }), 1);
@@ -167,3 +191,11 @@ describe('organization mode, planner and worker over real sockets', () => {
     expect(bed.metrics).toContainEqual({ name: 'StaleWorkMessages', value: messages.length });
   });
 });
+
+/** The partition key a DynamoDB request names, as the SDK marshalled it. */
+function partitionOf(body: Record<string, unknown>): string {
+  type Marshalled = Record<string, { S?: string }> | undefined;
+  const key = (body.Key ?? body.Item) as Marshalled;
+  const values = body.ExpressionAttributeValues as Marshalled;
+  return key?.pk?.S ?? values?.[':pk']?.S ?? 'unknown';
+}

@@ -16,6 +16,7 @@ import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from './dynalit
 import { temporaryDirectory } from './fixtures.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LogLine } from './lambda-test-bed.ts';
+import { type LostResponseProxy, startLostResponseProxy } from './lost-response-proxy.ts';
 import { type SnsEndpoint, startSnsEndpoint } from './sns-endpoint.ts';
 import { type SentMessage, type SqsEndpoint, startSqsEndpoint } from './sqs-endpoint.ts';
 import { sqsEvent, sqsRecord } from './sqs-event.ts';
@@ -40,6 +41,8 @@ export class OrganizationTestBed {
     readonly dynamo: RunningDynalite,
     readonly sns: SnsEndpoint,
     readonly sqs: SqsEndpoint,
+    /** In front of dynalite: every DynamoDB request the handlers sent, in order. */
+    readonly dynamoRequests: LostResponseProxy,
     private readonly cleanup: () => Promise<void>,
   ) {}
 
@@ -49,12 +52,13 @@ export class OrganizationTestBed {
     const dynamo = await startDynalite();
     const sns = await startSnsEndpoint({ topics: [TOPIC_ARN] });
     const sqs = await startSqsEndpoint({ queues: [QUEUE_NAME] });
+    const proxy = await startLostResponseProxy({ target: dynamo.endpoint });
     const configPath = join(dir.path, 'watched-models.yml');
     await writeFile(configPath, configYaml);
     const saved = { ...process.env };
     Object.assign(process.env, {
       ...simulator.endpointEnv,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
       AWS_ENDPOINT_URL_SNS: sns.url,
       AWS_ENDPOINT_URL_SQS: sqs.url,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
@@ -66,8 +70,9 @@ export class OrganizationTestBed {
       WORK_QUEUE_URL: sqs.queueUrl(QUEUE_NAME),
       SCHEDULE_PERIOD_MS: String(SCHEDULE_PERIOD_MS),
     });
-    return new OrganizationTestBed(simulator, dynamo, sns, sqs, async () => {
+    return new OrganizationTestBed(simulator, dynamo, sns, sqs, proxy, async () => {
       process.env = saved;
+      await proxy.close();
       await Promise.all([simulator.close(), dynamo.close(), sns.close(), sqs.close()]);
       await dir.remove();
     });
