@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { ChildReply, HandlerJob, HandlerResult, InvocationResult } from './child-protocol.ts';
+import { captureStdout } from './stdout-capture.ts';
 
 type Handler = (
   event: unknown,
@@ -48,40 +49,31 @@ async function run(job: HandlerJob): Promise<HandlerResult> {
 
 /** One scheduled invocation; what it writes to stdout is counted, not printed. */
 async function invoke(handler: Handler, job: HandlerJob): Promise<InvocationResult> {
-  const written: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
-  try {
-    const summary = await handler(
+  const { result: summary, text } = await captureStdout(() =>
+    handler(
       { source: 'aws.events', 'detail-type': 'Scheduled Event' },
       {
         invokedFunctionArn: job.functionArn,
         getRemainingTimeInMillis: () => job.remainingMs,
       },
-    );
-    const wallMs = performance.now() - startedAt;
-    const cpu = process.cpuUsage(cpuBefore);
-    const text = written.join('');
-    const lines = text.split('\n').filter((line) => line.length > 0);
-    return {
-      wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      checks: summary.checks,
-      unknown: summary.states.UNKNOWN ?? 0,
-      transitions: summary.transitions.length,
-      published: summary.notifications.published,
-      logBytes: Buffer.byteLength(text, 'utf8'),
-      logLines: lines.length,
-      logMessages: lines.map((line) => messageOf(line)),
-    };
-  } finally {
-    process.stdout.write = write;
-  }
+    ),
+  );
+  const wallMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
+  const lines = text.split('\n').filter((line) => line.length > 0);
+  return {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    checks: summary.checks,
+    unknown: summary.states.UNKNOWN ?? 0,
+    transitions: summary.transitions.length,
+    published: summary.notifications.published,
+    logBytes: Buffer.byteLength(text, 'utf8'),
+    logLines: lines.length,
+    logMessages: lines.map((line) => messageOf(line)),
+  };
 }
 
 function messageOf(line: string): string {

@@ -15,6 +15,7 @@ import {
 import type { OrganizationPeriodMeasured, OrganizationRunMeasured } from './organization-run.ts';
 import { counts, fmtMs, type Goal } from './report.ts';
 import { round } from './stats.ts';
+import { WRITE_OPERATIONS } from './steady-state.ts';
 
 export const ORGANIZATION_GOALS = {
   /** The modelled organization: accounts, models, regions, in one schedule period. */
@@ -224,7 +225,7 @@ export function costPart(options: {
     cpuMs: round(quiet.cpuMs / quiet.messages, 1),
     readUnits: round((capacity.Query ?? 0) + getItemUnits, 2),
     writeUnits: round(
-      (capacity.PutItem ?? 0) + (capacity.UpdateItem ?? 0) + (capacity.DeleteItem ?? 0),
+      WRITE_OPERATIONS.reduce((total, operation) => total + (capacity[operation] ?? 0), 0),
       2,
     ),
     logBytes: Math.round((quiet.logBytes + quiet.invocations * platformBytes) / quiet.messages),

@@ -24,6 +24,8 @@ import {
 import { PROJECT_ROOT, watchedConfigYaml } from './fixtures.ts';
 import { LAMBDA_ENVIRONMENT, POWERTOOLS_ENVIRONMENT } from './handler-runs.ts';
 import { median, round } from './stats.ts';
+import { captureStdout } from './stdout-capture.ts';
+import { WRITE_OPERATIONS } from './steady-state.ts';
 
 /** The worker's SQS batch size, as serverless/organization-mode.cjs deploys it. */
 export const WORKER_BATCH_SIZE = (
@@ -31,8 +33,6 @@ export const WORKER_BATCH_SIZE = (
     WORKER_BATCH_SIZE: number;
   }
 ).WORKER_BATCH_SIZE;
-
-const WRITE_OPERATIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
 export interface OrganizationRunOptions {
   /** Member accounts besides the hub (the organization's management account, checked too). */
@@ -200,18 +200,12 @@ async function runPeriod(
   const dynamoBefore = bed.dynamo.requests.length;
   const consumedBefore = bed.dynamo.consumed.length;
   const publishedBefore = bed.sns.published.length;
-  const written: string[] = [];
-  const write = process.stdout.write;
-  // The workers' log lines are counted, not printed (the report is this process's stdout).
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
   const invocations: Array<{ wallMs: number; accounts: string[] }> = [];
   let failedMessages = 0;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  try {
+  // The workers' log lines are counted, not printed (the report is this process's stdout).
+  const { text } = await captureStdout(async () => {
     let next = 0;
     await Promise.all(
       workers.map(async (worker) => {
@@ -230,13 +224,10 @@ async function runPeriod(
         }
       }),
     );
-  } finally {
-    process.stdout.write = write;
-  }
+  });
   const wallMs = performance.now() - start;
   const cpuUsage = process.cpuUsage(cpu);
 
-  const text = written.join('');
   const summaries = runSummaries(text);
   const overheads = invocations.map(
     (invocation) =>

@@ -20,7 +20,7 @@ import { ACCOUNT, TOPIC_ARN, targetsOf } from './fixtures.ts';
 import type { LambdaBedrockSettings } from './lambda-settings.ts';
 import { round, sum } from './stats.ts';
 
-const WRITE_OPERATIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+export const WRITE_OPERATIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 const DYNAMODB_PAGE_BYTES = 1024 * 1024;
 const READ_UNIT_BYTES = 4 * 1024;
 

@@ -174,6 +174,12 @@ describe('costPart and the goals', () => {
     expect(cost.estimates[0]?.stackPerAccountUsd).toBeCloseTo(101 * 1.3, 2);
   });
 
+  it('counts the units of every write operation as write units of the member', () => {
+    const { cost } = costOf({ capacityPerAccount: { Query: 2, PutItem: 20, UpdateItem: 1 } });
+    expect(cost.member.writeUnits).toBe(21);
+    expect(cost.member.readUnits).toBe(2);
+  });
+
   it('meets the real goal only with one Query and no other DynamoDB request per account', () => {
     const quiet = costOf();
     const withGetItem = costOf({ dynamoPerAccount: { Query: 1, GetItem: 1 } });
