@@ -1,0 +1,256 @@
+/**
+ * `demo --accounts N`: organization mode's engine against the built-in simulator, no AWS
+ * account needed. Each run lists the organization from the simulator's AWS Organizations,
+ * makes the work message the planner would queue for each account, and hands it to the
+ * worker's per-account check (organization/check-member.ts): AssumeRole through the
+ * simulator's STS, that account's Bedrock checks, the same transition rules, and its
+ * reachability recorded and announced as in the Lambda. There is no queue (SQS is the
+ * platform's delivery, not the monitor's logic); the state lives in a temporary state file and
+ * its account-status sibling instead of DynamoDB. Ends with `status --model --region`'s view.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+import { type AccountView, accountViewFromFiles } from '../cli/account-view.ts';
+import type { CliIo } from '../cli/cli-io.ts';
+import { plural, renderScope } from '../cli/plural.ts';
+import { renderAccountView } from '../cli/render-account-view.ts';
+import { loadWatchedModels } from '../config/load-config.ts';
+import { watchedScope } from '../config/watched-config.ts';
+import type { AnnouncedEvent } from '../events/announced-event.ts';
+import { runBudget } from '../lambda/create-monitor-handler.ts';
+import { renderAlertText, renderSubject } from '../notify/render-alert.ts';
+import { ACCOUNT_EVENT_SCHEMA, type AccountEvent } from '../organization/account-event.ts';
+import { checkMember, type MemberCheckResult } from '../organization/check-member.ts';
+import { listMemberAccounts } from '../organization/list-accounts.ts';
+import { createMemberAvailability } from '../organization/member-availability.ts';
+import { createMemberCredentials } from '../organization/member-credentials.ts';
+import type { AccountStatus } from '../organization/reachability.ts';
+import {
+  accountLabel,
+  renderAccountEmail,
+  renderAccountSubject,
+} from '../organization/render-account-event.ts';
+import {
+  parseWorkMessage,
+  type WorkMessage,
+  workMessageBody,
+} from '../organization/work-message.ts';
+import { startSimulator } from '../simulator/index.ts';
+import { accountStatusPath, FileAccountStatusStore } from '../state/file-account-status.ts';
+import { FileStateStore } from '../state/file-state-store.ts';
+import {
+  DEMO_MODEL,
+  DEMO_REGION,
+  type DemoOrganization,
+  demoOrganization,
+  HUB_ACCOUNT,
+} from './organization-scenario.ts';
+import { DEMO_START, renderNotificationBox, SCHEDULE_MS } from './run-demo.ts';
+
+export const DEMO_ORGANIZATION_CONFIG_PATH = fileURLToPath(
+  new URL('./demo-organization-watched-models.yml', import.meta.url),
+);
+
+export interface OrganizationDemoOptions {
+  io: CliIo;
+  /** Accounts in the organization, the hub (its management account) included. */
+  accounts: number;
+  runs: number;
+}
+
+export interface CheckedMessage {
+  message: WorkMessage;
+  result: MemberCheckResult;
+}
+
+export interface OrganizationDemoResult {
+  organization: DemoOrganization;
+  /** Each run's work messages and what the check of each gave. */
+  runs: CheckedMessage[][];
+  /** Every notification, in the order it was published. */
+  alerts: Array<AnnouncedEvent | AccountEvent>;
+  /** The per-account view of the demo's model and region after the last run. */
+  view: AccountView;
+}
+
+// The demo's own caller: the simulator tells accounts apart by access key, and this one is
+// the hub's (its management account's); the member accounts' keys come from AssumeRole.
+const DEMO_CREDENTIALS = { accessKeyId: 'AKIADEMODEMODEMO', secretAccessKey: 'demo-not-a-secret' };
+// How late after its scheduled time the worker takes each message, as a queue would.
+const DELIVERY_DELAY_MS = 1_234;
+
+export async function runOrganizationDemo(
+  options: OrganizationDemoOptions,
+): Promise<OrganizationDemoResult> {
+  const { io } = options;
+  const organization = demoOrganization(options.accounts);
+  const config = await loadWatchedModels(DEMO_ORGANIZATION_CONFIG_PATH);
+  const accountsConfig = config.accounts;
+  if (accountsConfig === undefined) throw new RangeError('the demo config has no "accounts"');
+  const simulator = await startSimulator({ scenario: organization.scenario });
+  const stateDir = await mkdtemp(join(tmpdir(), 'bedrock-access-monitor-demo-'));
+  const statePath = join(stateDir, 'state.json');
+  const clientConfig = {
+    region: 'us-east-1',
+    endpoint: simulator.url,
+    credentials: DEMO_CREDENTIALS,
+  };
+  const sts = new STSClient(clientConfig);
+  const organizations = new OrganizationsClient(clientConfig);
+  try {
+    const credentials = createMemberCredentials({
+      sts,
+      partition: 'aws',
+      roleName: accountsConfig.roleName,
+      externalId: accountsConfig.externalId,
+      hubAccount: HUB_ACCOUNT,
+    });
+    const store = new FileStateStore(statePath);
+    const accountStatus = new FileAccountStatusStore(accountStatusPath(statePath));
+    const alerts: Array<AnnouncedEvent | AccountEvent> = [];
+    const deps = {
+      config,
+      credentials,
+      availabilityFor: createMemberAvailability({
+        credentials,
+        hubAccount: HUB_ACCOUNT,
+        requestTimeoutMs: 2_000,
+        maxAttempts: 5,
+        concurrencyPerRegion: 4,
+        endpoint: simulator.url,
+        hubCredentials: DEMO_CREDENTIALS,
+      }),
+      store,
+      notifier: { publish: async (event: AnnouncedEvent) => void alerts.push(event) },
+      hubAccount: HUB_ACCOUNT,
+      reachability: {
+        store: accountStatus,
+        publisher: { publish: async (event: AccountEvent) => void alerts.push(event) },
+      },
+      schedulePeriodMs: SCHEDULE_MS,
+    };
+    io.out(
+      [
+        `bedrock-access-monitor demo --accounts ${options.accounts}: ${plural(options.runs, 'run')} of organization mode against the built-in simulator (${simulator.url}): AWS Organizations, STS and Bedrock.`,
+        `No AWS account is used. The organization: ${organization.accounts.map((a) => accountLabel(a.id, a.name)).join(', ')}; the hub is its management account.`,
+        `Watched in every account: ${renderScope(watchedScope(config))}; confirmRevocation ${config.confirmRevocation}; state file ${statePath} and ${accountStatus.path}.`,
+        "Each run: the planner's listing and one work message per account, handed to the worker's check directly (no queue runs here; deployed, SQS delivers them).",
+        '',
+      ].join('\n'),
+    );
+    const runs: CheckedMessage[][] = [];
+    for (let run = 1; run <= options.runs; run += 1) {
+      simulator.setTick(run - 1);
+      const alertsBefore = alerts.length;
+      const scheduledAt = new Date(DEMO_START + (run - 1) * SCHEDULE_MS);
+      const listing = await listMemberAccounts(accountsConfig, () => organizations);
+      const messages = listing.accounts.map((account) =>
+        parseWorkMessage(workMessageBody(account, scheduledAt)),
+      );
+      const budget = runBudget(60_000, Date.now());
+      const checked = await Promise.all(
+        messages.map(async (message) => ({
+          message,
+          result: await checkMember(
+            { ...deps, ...budget },
+            message,
+            scheduledAt.getTime() + DELIVERY_DELAY_MS,
+          ),
+        })),
+      );
+      runs.push(checked);
+      const { statuses } = await accountStatus.loadAll();
+      const announced = alerts.slice(alertsBefore);
+      io.out(
+        renderRunLines(run, scheduledAt, checked, statuses, announced, config.confirmRevocation),
+      );
+      for (const event of announced) io.out(renderAlert(event));
+    }
+    const view = await accountViewFromFiles(store, { modelId: DEMO_MODEL, region: DEMO_REGION });
+    io.out(
+      `\nAfter run ${options.runs}, which accounts can use ${DEMO_MODEL} in ${DEMO_REGION} (\`bedrock-access-monitor status --model ${DEMO_MODEL} --region ${DEMO_REGION}\`):\n\n${renderAccountView(view)}`,
+    );
+    const kinds = alerts.map((event) => event.kind);
+    io.out(
+      `\n${plural(options.runs, 'run')} over ${plural(options.accounts, 'account')}: ${plural(alerts.length, 'alert')} sent (${kinds.join(', ') || 'none'}).\nNext: docs/organization-mode.md deploys the same engine over SQS and Lambda for your organization.`,
+    );
+    return { organization, runs, alerts, view };
+  } finally {
+    sts.destroy();
+    organizations.destroy();
+    await simulator.close();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+function renderAlert(event: AnnouncedEvent | AccountEvent): string {
+  return isAccountEvent(event)
+    ? renderNotificationBox(renderAccountSubject(event), renderAccountEmail(event))
+    : renderNotificationBox(renderSubject(event), renderAlertText(event));
+}
+
+function renderRunLines(
+  run: number,
+  scheduledAt: Date,
+  checked: readonly CheckedMessage[],
+  statuses: readonly AccountStatus[],
+  announced: ReadonlyArray<AnnouncedEvent | AccountEvent>,
+  confirm: number,
+): string {
+  const summaries = checked.flatMap(({ result }) =>
+    result.outcome === 'checked' ? [result.summary] : [],
+  );
+  const checks = summaries.reduce((sum, s) => sum + s.checks, 0);
+  const unknown = summaries.reduce((sum, s) => sum + s.states.UNKNOWN, 0);
+  const parts = [
+    `Run ${String(run).padStart(2)} (${scheduledAt.toISOString().slice(11, 16)} UTC): ${plural(checked.length, 'account')} listed, ${plural(checked.length, 'work message')}; ${plural(summaries.length, 'account')} checked, ${checks - unknown}/${plural(checks, 'check')} answered`,
+  ];
+  if (run === 1) parts.push('first sighting of every pair stored as the baseline, in each account');
+  for (const { message, result } of checked) {
+    const label = accountLabel(message.account, message.accountName);
+    if (result.outcome === 'checked') {
+      for (const t of result.summary.transitions) {
+        parts.push(`${t.kind}: ${label}: ${t.modelId} in ${t.region} (${t.from} -> ${t.to})`);
+      }
+      continue;
+    }
+    if (result.outcome === 'unreachable') {
+      const status = statuses.find((s) => s.account === message.account);
+      const now = announced.some(
+        (event) =>
+          isAccountEvent(event) &&
+          event.kind === 'account-unreachable' &&
+          event.account === message.account,
+      );
+      const state =
+        status === undefined
+          ? 'reachability not recorded'
+          : status.reachable
+            ? `${status.streak?.count ?? 0} of ${plural(confirm, 'period')} in a row: not announced yet`
+            : now
+              ? `${plural(confirm, 'period')} in a row: account-unreachable announced`
+              : `since ${status.since.slice(11, 16)} UTC, already announced`;
+      parts.push(`${label}: unreachable (${describeUnreachable(result.reason)}), ${state}`);
+      continue;
+    }
+    parts.push(`${label}: ${result.outcome} (${'reason' in result ? result.reason : 'stale'})`);
+  }
+  if (unknown > 0)
+    parts.push(`${plural(unknown, 'check')} UNKNOWN: states left as stored, no alert`);
+  if (parts.length === 1) parts.push('no change');
+  return parts.join('\n         ');
+}
+
+function describeUnreachable(reason: string): string {
+  if (reason.includes('cannot be assumed'))
+    return 'its member role cannot be assumed: AccessDenied';
+  return reason;
+}
+
+function isAccountEvent(event: AnnouncedEvent | AccountEvent): event is AccountEvent {
+  return event.schema === ACCOUNT_EVENT_SCHEMA;
+}
