@@ -21,7 +21,6 @@ import { renderAccountView } from '../cli/render-account-view.ts';
 import { loadWatchedModels } from '../config/load-config.ts';
 import { watchedScope } from '../config/watched-config.ts';
 import type { AnnouncedEvent } from '../events/announced-event.ts';
-import { runBudget } from '../lambda/create-monitor-handler.ts';
 import { renderAlertText, renderSubject } from '../notify/render-alert.ts';
 import { ACCOUNT_EVENT_SCHEMA, type AccountEvent } from '../organization/account-event.ts';
 import { checkMember, type MemberCheckResult } from '../organization/check-member.ts';
@@ -82,6 +81,7 @@ export interface OrganizationDemoResult {
 const DEMO_CREDENTIALS = { accessKeyId: 'AKIADEMODEMODEMO', secretAccessKey: 'demo-not-a-secret' };
 // How late after its scheduled time the worker takes each message, as a queue would.
 const DELIVERY_DELAY_MS = 1_234;
+const CHECK_BUDGET_MS = 10_000;
 
 export async function runOrganizationDemo(
   options: OrganizationDemoOptions,
@@ -151,7 +151,8 @@ export async function runOrganizationDemo(
       const messages = listing.accounts.map((account) =>
         parseWorkMessage(workMessageBody(account, scheduledAt)),
       );
-      const budget = runBudget(60_000, Date.now());
+      // A worker's budget: the checks end by the deadline; a claim outlives the run.
+      const budget = { deadline: Date.now() + CHECK_BUDGET_MS, outboxLeaseMs: 2 * CHECK_BUDGET_MS };
       const checked = await Promise.all(
         messages.map(async (message) => ({
           message,

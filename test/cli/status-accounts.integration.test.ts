@@ -7,7 +7,7 @@ import { readAccountPairItems } from '../../src/state/dynamodb-account-view.ts';
 import { toStateItem } from '../../src/state/dynamodb-items.ts';
 import { accountStatusPath, FileAccountStatusStore } from '../../src/state/file-account-status.ts';
 import { FileStateStore } from '../../src/state/file-state-store.ts';
-import { runCli } from '../support/cli-harness.ts';
+import { isolatedAwsEnvironment, runBin, runCli } from '../support/cli-harness.ts';
 import { startDynalite, TEST_CREDENTIALS } from '../support/dynalite.ts';
 import { record, temporaryDirectory } from '../support/fixtures.ts';
 import { OrganizationTestBed } from '../support/organization-test-bed.ts';
@@ -374,6 +374,35 @@ describe('status --model --region on the local files', () => {
         'Without access (the state shown is the last one observed):',
         `  sandbox (${DENIED}): AccessDenied: no role`,
       ]);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('runs from the real executable: no state yet says so', async () => {
+    const dir = await temporaryDirectory();
+    try {
+      const configPath = join(dir.path, 'watched-models.yml');
+      await writeFile(configPath, `regions: [us-east-1]\nmodels:\n  - id: ${CLAUDE}\n`);
+      const result = await runBin(
+        [
+          'status',
+          '--state',
+          join(dir.path, 'state.json'),
+          '--config',
+          configPath,
+          '--model',
+          CLAUDE,
+          '--region',
+          'us-east-1',
+        ],
+        isolatedAwsEnvironment(dir.path),
+      );
+
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe(
+        `No account in ${join(dir.path, 'state.json')} has been checked yet, so none is known to use ${CLAUDE} in us-east-1.`,
+      );
     } finally {
       await dir.remove();
     }

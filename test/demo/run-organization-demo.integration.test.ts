@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.ts';
 import { DEMO_MODEL, HUB_ACCOUNT } from '../../src/demo/organization-scenario.ts';
 import { runOrganizationDemo } from '../../src/demo/run-organization-demo.ts';
-import { runCli } from '../support/cli-harness.ts';
+import { isolatedAwsEnvironment, runBin, runCli } from '../support/cli-harness.ts';
+import { temporaryDirectory } from '../support/fixtures.ts';
 
 const SANDBOX = '299999999999';
 const PROD_ML = '210000000001';
@@ -136,5 +137,26 @@ describe('demo --accounts N: organization mode against the simulator', () => {
     expect(word.stderr).toContain('not "many"');
     expect(mixed.stderr).toContain('demo --accounts builds its own organization and config');
     expect(help.stdout).toContain('--accounts N        organization mode over N accounts, 2 to 20');
+  });
+
+  it('runs from the real executable, with no AWS setup at all', async () => {
+    const home = await temporaryDirectory();
+    try {
+      const result = await runBin(
+        ['demo', '--accounts', '2', '--runs', '2'],
+        isolatedAwsEnvironment(home.path),
+      );
+
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        'Subject: Bedrock access monitor: account sandbox (299999999999) unreachable',
+      );
+      expect(result.stdout).toContain(
+        '2 runs over 2 accounts: 1 alert sent (account-unreachable).',
+      );
+    } finally {
+      await home.remove();
+    }
   });
 });

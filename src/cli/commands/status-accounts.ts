@@ -3,11 +3,11 @@
  * as a table or as JSON.
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { organizationsRegion } from '../../aws/organizations-region.ts';
 import { isBedrockRegion } from '../../config/bedrock-regions.ts';
 import { unknownRegionMessage } from '../../config/schema.ts';
 import type { WatchedConfig } from '../../config/watched-config.ts';
 import { UsageError } from '../../errors.ts';
-import { organizationsRegion } from '../../lambda/create-planner-handler.ts';
 import {
   type AccountView,
   accountViewFromFiles,
