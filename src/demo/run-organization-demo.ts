@@ -38,7 +38,7 @@ import {
   type WorkMessage,
   workMessageBody,
 } from '../organization/work-message.ts';
-import { startSimulator } from '../simulator/index.ts';
+import { type OperationName, type SimulatorStats, startSimulator } from '../simulator/index.ts';
 import { accountStatusPath, FileAccountStatusStore } from '../state/file-account-status.ts';
 import { FileStateStore } from '../state/file-state-store.ts';
 import {
@@ -176,8 +176,9 @@ export async function runOrganizationDemo(
       `\nAfter run ${options.runs}, which accounts can use ${DEMO_MODEL} in ${DEMO_REGION} (\`bedrock-access-monitor status --model ${DEMO_MODEL} --region ${DEMO_REGION}\`):\n\n${renderAccountView(view)}`,
     );
     const kinds = alerts.map((event) => event.kind);
+    const assumed = countAnswers(simulator.stats(), 'AssumeRole');
     io.out(
-      `\n${plural(options.runs, 'run')} over ${plural(options.accounts, 'account')}: ${plural(alerts.length, 'alert')} sent (${kinds.join(', ') || 'none'}).\nNext: docs/organization-mode.md deploys the same engine over SQS and Lambda for your organization.`,
+      `\n${plural(options.runs, 'run')} over ${plural(options.accounts, 'account')}: ${plural(alerts.length, 'alert')} sent (${kinds.join(', ') || 'none'}). STS: ${plural(assumed.successes, 'AssumeRole')} granted, the credentials then kept per account; ${assumed.denied} denied (a denial is asked again every run).\nNext: docs/organization-mode.md deploys the same engine over SQS and Lambda for your organization.`,
     );
     return { organization, runs, alerts, view };
   } finally {
@@ -186,6 +187,17 @@ export async function runOrganizationDemo(
     await simulator.close();
     await rm(stateDir, { recursive: true, force: true });
   }
+}
+
+function countAnswers(
+  stats: SimulatorStats,
+  operation: OperationName,
+): { successes: number; denied: number } {
+  const answers = Object.values(stats.regions).flatMap((operations) => operations[operation] ?? []);
+  return {
+    successes: answers.reduce((sum, counts) => sum + counts.successes, 0),
+    denied: answers.reduce((sum, counts) => sum + (counts.errors.AccessDenied ?? 0), 0),
+  };
 }
 
 function renderAlert(event: AnnouncedEvent | AccountEvent): string {

@@ -99,7 +99,8 @@ describe('demo --accounts N: organization mode against the simulator', () => {
       /299999999999\s+sandbox\s+not checked \(no stored state\)\s+-\s+UNREACHABLE since 2026-11-24 12:00 UTC/,
     );
     expect(lines.at(-1)).toContain(
-      '4 runs over 5 accounts: 2 alerts sent (account-unreachable, ready).',
+      // One AssumeRole per reachable member for all four runs; the denied one is asked every run.
+      '4 runs over 5 accounts: 2 alerts sent (account-unreachable, ready). STS: 3 AssumeRoles granted, the credentials then kept per account; 4 denied',
     );
   });
 
