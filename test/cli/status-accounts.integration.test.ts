@@ -325,6 +325,21 @@ describe('status --model --region on the local files', () => {
         },
         0,
       );
+      // Unreachable since its state was stored: that state is the last one observed.
+      await statuses.write(
+        {
+          account: READY,
+          accountName: 'prod-ml',
+          reachable: false,
+          since: '2026-11-24T12:10:00.000Z',
+          reason: 'AccessDenied: role deleted',
+          streak: null,
+          lastObservedAt: '2026-11-24T12:15:00.000Z',
+          version: 3,
+          outbox: [],
+        },
+        0,
+      );
 
       const result = await runCli([
         'status',
@@ -356,11 +371,13 @@ describe('status --model --region on the local files', () => {
       expect(result.stderr).toContain('missing.yml');
       expect(plain.code).toBe(0);
       expect(plain.stdout.split('\n')).toEqual([
-        `1 of 3 accounts can use ${CLAUDE} in us-east-1 (ENABLED): ${READY}. From ${statePath}.`,
+        `1 of 3 accounts can use ${CLAUDE} in us-east-1 (ENABLED): prod-ml (${READY}); 1 of them unreachable, as last observed. From ${statePath}.`,
         '',
         expect.stringMatching(/^ACCOUNT\s+NAME\s+STATE\s+SINCE\s+REACHABILITY$/),
         expect.stringMatching(
-          new RegExp(`^${READY}\\s+-\\s+ENABLED\\s+2026-11-24 12:05 UTC\\s+-$`),
+          new RegExp(
+            `^${READY}\\s+prod-ml\\s+ENABLED\\s+2026-11-24 12:05 UTC\\s+UNREACHABLE since 2026-11-24 12:10 UTC$`,
+          ),
         ),
         expect.stringMatching(
           new RegExp(
@@ -372,6 +389,7 @@ describe('status --model --region on the local files', () => {
         ),
         '',
         'Without access (the state shown is the last one observed):',
+        `  prod-ml (${READY}): AccessDenied: role deleted`,
         `  sandbox (${DENIED}): AccessDenied: no role`,
       ]);
     } finally {
