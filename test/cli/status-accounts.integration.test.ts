@@ -158,6 +158,20 @@ describe('status --model --region on the deployed table', () => {
       CLAUDE,
     ];
 
+    // A reachability item of a shape this version cannot read: reported, the row without it.
+    const client = new DynamoDBClient({
+      endpoint: bed.dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({
+        TableName: bed.dynamo.tableName,
+        Item: { pk: `ACCOUNT#${NEVER}`, sk: 'REACHABILITY', itemVersion: 99 },
+      }),
+    );
+    client.destroy();
+
     const both = JSON.parse((await runCli([...args, '--json'])).stdout);
     const one = await runCli([...args, '--account', NEVER]);
     const stranger = await runCli([...args, '--account', DENIED]);
@@ -180,6 +194,15 @@ describe('status --model --region on the deployed table', () => {
     );
     expect(one.stdout).toMatch(
       new RegExp(`${NEVER}\\s+-\\s+not checked \\(no stored state\\)\\s+-\\s+-`),
+    );
+    expect(both.skipped).toEqual([
+      {
+        key: `${NEVER} reachability`,
+        reason: 'itemVersion 99; this version reads itemVersion 1',
+      },
+    ]);
+    expect(one.stderr).toBe(
+      `skipped ${NEVER} reachability (left untouched): itemVersion 99; this version reads itemVersion 1`,
     );
     expect(stranger.code).toBe(2);
     expect(stranger.stderr).toContain(
