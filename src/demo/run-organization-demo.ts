@@ -21,18 +21,12 @@ import { renderAccountView } from '../cli/render-account-view.ts';
 import { loadWatchedModels } from '../config/load-config.ts';
 import { watchedScope } from '../config/watched-config.ts';
 import type { AnnouncedEvent } from '../events/announced-event.ts';
-import { renderAlertText, renderSubject } from '../notify/render-alert.ts';
-import { ACCOUNT_EVENT_SCHEMA, type AccountEvent } from '../organization/account-event.ts';
+import type { AccountEvent } from '../organization/account-event.ts';
 import { checkMember, type MemberCheckResult } from '../organization/check-member.ts';
 import { listMemberAccounts } from '../organization/list-accounts.ts';
 import { createMemberAvailability } from '../organization/member-availability.ts';
 import { createMemberCredentials } from '../organization/member-credentials.ts';
-import type { AccountStatus } from '../organization/reachability.ts';
-import {
-  accountLabel,
-  renderAccountEmail,
-  renderAccountSubject,
-} from '../organization/render-account-event.ts';
+import { accountLabel } from '../organization/render-account-event.ts';
 import {
   parseWorkMessage,
   type WorkMessage,
@@ -48,7 +42,8 @@ import {
   demoOrganization,
   HUB_ACCOUNT,
 } from './organization-scenario.ts';
-import { DEMO_START, renderNotificationBox, SCHEDULE_MS } from './run-demo.ts';
+import { renderAlert, renderRunLines } from './render-organization-run.ts';
+import { DEMO_START, SCHEDULE_MS } from './run-demo.ts';
 
 export const DEMO_ORGANIZATION_CONFIG_PATH = fileURLToPath(
   new URL('./demo-organization-watched-models.yml', import.meta.url),
@@ -198,72 +193,4 @@ function countAnswers(
     successes: answers.reduce((sum, counts) => sum + counts.successes, 0),
     denied: answers.reduce((sum, counts) => sum + (counts.errors.AccessDenied ?? 0), 0),
   };
-}
-
-function renderAlert(event: AnnouncedEvent | AccountEvent): string {
-  return isAccountEvent(event)
-    ? renderNotificationBox(renderAccountSubject(event), renderAccountEmail(event))
-    : renderNotificationBox(renderSubject(event), renderAlertText(event));
-}
-
-function renderRunLines(
-  run: number,
-  scheduledAt: Date,
-  checked: readonly CheckedMessage[],
-  statuses: readonly AccountStatus[],
-  announced: ReadonlyArray<AnnouncedEvent | AccountEvent>,
-  confirm: number,
-): string {
-  const summaries = checked.flatMap(({ result }) =>
-    result.outcome === 'checked' ? [result.summary] : [],
-  );
-  const checks = summaries.reduce((sum, s) => sum + s.checks, 0);
-  const unknown = summaries.reduce((sum, s) => sum + s.states.UNKNOWN, 0);
-  const parts = [
-    `Run ${String(run).padStart(2)} (${scheduledAt.toISOString().slice(11, 16)} UTC): ${plural(checked.length, 'account')} listed, ${plural(checked.length, 'work message')}; ${plural(summaries.length, 'account')} checked, ${checks - unknown}/${plural(checks, 'check')} answered`,
-  ];
-  if (run === 1) parts.push('first sighting of every pair stored as the baseline, in each account');
-  for (const { message, result } of checked) {
-    const label = accountLabel(message.account, message.accountName);
-    if (result.outcome === 'checked') {
-      for (const t of result.summary.transitions) {
-        parts.push(`${t.kind}: ${label}: ${t.modelId} in ${t.region} (${t.from} -> ${t.to})`);
-      }
-      continue;
-    }
-    if (result.outcome === 'unreachable') {
-      const status = statuses.find((s) => s.account === message.account);
-      const now = announced.some(
-        (event) =>
-          isAccountEvent(event) &&
-          event.kind === 'account-unreachable' &&
-          event.account === message.account,
-      );
-      const state =
-        status === undefined
-          ? 'reachability not recorded'
-          : status.reachable
-            ? `${status.streak?.count ?? 0} of ${plural(confirm, 'period')} in a row: not announced yet`
-            : now
-              ? `${plural(confirm, 'period')} in a row: account-unreachable announced`
-              : `since ${status.since.slice(11, 16)} UTC, already announced`;
-      parts.push(`${label}: unreachable (${describeUnreachable(result.reason)}), ${state}`);
-      continue;
-    }
-    parts.push(`${label}: ${result.outcome} (${'reason' in result ? result.reason : 'stale'})`);
-  }
-  if (unknown > 0)
-    parts.push(`${plural(unknown, 'check')} UNKNOWN: states left as stored, no alert`);
-  if (parts.length === 1) parts.push('no change');
-  return parts.join('\n         ');
-}
-
-function describeUnreachable(reason: string): string {
-  if (reason.includes('cannot be assumed'))
-    return 'its member role cannot be assumed: AccessDenied';
-  return reason;
-}
-
-function isAccountEvent(event: AnnouncedEvent | AccountEvent): event is AccountEvent {
-  return event.schema === ACCOUNT_EVENT_SCHEMA;
 }
