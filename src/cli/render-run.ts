@@ -101,15 +101,22 @@ export function renderStoredStates(
       record.account,
       record.region,
       record.modelId,
-      record.pendingRevocation === null
-        ? record.state
-        : `${record.state} (revocation pending: ${plural(record.pendingRevocation.count, 'answer')} ${record.pendingRevocation.state})`,
+      describeStoredState(record),
       formatTime(record.since),
       describeLifecycle(record.lifecycle?.lifecycle ?? null),
       notes.filter((note) => note !== '').join('; '),
     ];
   });
   return renderTable(['ACCOUNT', 'REGION', 'MODEL', 'STATE', 'SINCE', 'LIFECYCLE', 'NOTE'], rows);
+}
+
+/** `ENABLED`, or `ENABLED (revocation pending: 1 answer NOT_ENABLED)`. */
+export function describeStoredState(
+  record: Pick<PairRecord, 'state' | 'pendingRevocation'>,
+): string {
+  return record.pendingRevocation === null
+    ? record.state
+    : `${record.state} (revocation pending: ${plural(record.pendingRevocation.count, 'answer')} ${record.pendingRevocation.state})`;
 }
 
 /** `ACTIVE`, `LEGACY, higher prices 2026-12-01, end of life 2027-03-01`; `-`: never listed. */

@@ -11,7 +11,14 @@ const DYNAMODB_TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 export type StateSource =
   | { kind: 'file'; path: string; store: FileStateStore; close(): void }
-  | { kind: 'table'; tableName: string; store: DynamoDbStateStore; close(): void };
+  | {
+      kind: 'table';
+      tableName: string;
+      store: DynamoDbStateStore;
+      /** For the reads the store does not make (the per-account view's BatchGetItem). */
+      client: DynamoDBClient;
+      close(): void;
+    };
 
 /**
  * The deployed table (`--table`, region from the usual AWS settings) or the local state file
@@ -37,6 +44,7 @@ export async function openStateSource(options: {
       kind: 'table',
       tableName: options.table,
       store: new DynamoDbStateStore({ client, tableName: options.table }),
+      client,
       close: () => client.destroy(),
     };
   }

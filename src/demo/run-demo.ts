@@ -32,8 +32,8 @@ export interface DemoResult {
 }
 
 // The demo pretends the schedule fires every 5 minutes, so times in alerts read naturally.
-const DEMO_START = Date.UTC(2026, 10, 24, 12, 0);
-const SCHEDULE_MS = 5 * 60_000;
+export const DEMO_START = Date.UTC(2026, 10, 24, 12, 0);
+export const SCHEDULE_MS = 5 * 60_000;
 
 /**
  * Runs the real check loop (SDK, retries, state file, transition rules) against the built-in
@@ -142,7 +142,12 @@ function renderRunLine(run: number, summary: RunSummary, throttled: number): str
 }
 
 function renderAlertBox(event: AnnouncedEvent): string {
-  const body = [`Subject: ${renderSubject(event)}`, '', ...renderAlertText(event).split('\n')];
+  return renderNotificationBox(renderSubject(event), renderAlertText(event));
+}
+
+/** A notification as the demo prints it: its subject and its email text, in a box. */
+export function renderNotificationBox(subject: string, text: string): string {
+  const body = [`Subject: ${subject}`, '', ...text.split('\n')];
   return [
     '',
     `   +-- alert (SNS Publish) ${'-'.repeat(60)}`,

@@ -1,5 +1,6 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { organizationsRegion } from '../aws/organizations-region.ts';
 import type { HandlerEnvironment } from '../config/handler-environment.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
 import { describeError, EnvironmentError } from '../errors.ts';
@@ -25,11 +26,6 @@ export interface PlannerHandlerOptions {
 }
 
 export type PlannerHandler = (event: unknown) => Promise<PlanSummary>;
-
-// Organizations answers in one region per partition.
-function organizationsRegion(): string {
-  return (process.env.AWS_REGION ?? '').startsWith('us-gov-') ? 'us-gov-west-1' : 'us-east-1';
-}
 
 /**
  * The scheduled handler in organization mode: lists the member accounts and puts one work

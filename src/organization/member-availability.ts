@@ -8,7 +8,7 @@ import {
   type AvailabilitySource,
   createBedrockAvailabilitySource,
 } from '../bedrock/availability-source.ts';
-import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
+import { type BedrockClientOptions, createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
 import type { MemberCredentials } from './member-credentials.ts';
 
 export interface MemberAvailabilityOptions {
@@ -18,6 +18,10 @@ export interface MemberAvailabilityOptions {
   maxAttempts: number;
   concurrencyPerRegion: number;
   maxAccounts?: number;
+  /** Only for the demo, which talks to its own simulator; otherwise the SDK resolves it. */
+  endpoint?: string;
+  /** The hub's own credentials; default: the SDK's chain (the function's role). */
+  hubCredentials?: BedrockClientOptions['credentials'];
 }
 
 export function createMemberAvailability(
@@ -35,8 +39,11 @@ export function createMemberAvailability(
     const clientForRegion = createBedrockClientCache({
       requestTimeoutMs: options.requestTimeoutMs,
       maxAttempts: options.maxAttempts,
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       ...(account === options.hubAccount
-        ? {}
+        ? options.hubCredentials === undefined
+          ? {}
+          : { credentials: options.hubCredentials }
         : {
             // The SDK asks again when the credentials near their expiration; the cache
             // answers from memory until then.

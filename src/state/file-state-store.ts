@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { StateFileError } from '../errors.ts';
 import { type OutboxEntry, type PairRecord, pairKey } from '../grants/pair-record.ts';
 import type { TransitionEvent } from '../grants/types.ts';
+import { changeSerially, writeAtomically } from './atomic-file.ts';
 import {
   describeInvalidRecord,
   pairRecordSchema,
@@ -18,9 +17,6 @@ import {
 } from './state-store.ts';
 
 export const STATE_FILE_SCHEMA = 'bedrock-access-monitor/state-file/v1';
-
-/** The change of each state file under way in this process (FileStateStore#change). */
-const changesInFlight = new Map<string, Promise<void>>();
 
 interface StateFile {
   schema: typeof STATE_FILE_SCHEMA;
@@ -160,19 +156,7 @@ export class FileStateStore implements StateStore {
     apply: (pairs: Map<string, PairRecord>) => T,
     events: readonly TransitionEvent[] = [],
   ): Promise<T> {
-    // One change of a file at a time in this process: two read-modify-writes that overlap
-    // would both read the same versions and the later rename would drop the earlier change.
-    const previous = changesInFlight.get(this.#path) ?? Promise.resolve();
-    const change = previous.then(() => this.#changeNow(apply, events));
-    const settled = change.then(
-      () => undefined,
-      () => undefined,
-    );
-    changesInFlight.set(this.#path, settled);
-    void settled.then(() => {
-      if (changesInFlight.get(this.#path) === settled) changesInFlight.delete(this.#path);
-    });
-    return change;
+    return changeSerially(this.#path, () => this.#changeNow(apply, events));
   }
 
   async #changeNow<T>(
@@ -270,24 +254,4 @@ function readableHistory(items: unknown[]): TransitionEvent[] {
 
 function storeKey(pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>): string {
   return `${pair.account}#${pairKey(pair)}`;
-}
-
-async function writeAtomically(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new StateFileError(`cannot write the state file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
 }

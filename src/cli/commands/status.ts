@@ -9,6 +9,7 @@ import { parseOptions } from '../parse-options.ts';
 import { plural } from '../plural.ts';
 import { renderStoredStates } from '../render-run.ts';
 import { accountForTable, openStateSource } from '../state-source.ts';
+import { printAccountView, wantsAccountView } from './status-accounts.ts';
 
 export const STATUS_HELP = `Usage: bedrock-access-monitor status [options]
 
@@ -16,14 +17,25 @@ Prints the grant states stored by earlier runs, without asking Bedrock: from the
 monitor's DynamoDB table (--table), or from the local state file of \`check\` runs. Pairs no
 longer in the config are marked "not in <config>" (when the config file exists).
 
+With --model ID --region R: which accounts can use that model in that region, one row per
+account (id, name, state, since, reachability). From the table, the accounts are those the
+config watches (its \`accounts\`: the fixed ids, or the organization listed from AWS
+Organizations; without \`accounts\`, --account or your own), each read by key; from the local
+state file (and its sibling <name>.accounts.json), every account they hold.
+
 Options:
   --table NAME    the deployed state table (region from AWS_REGION or your profile)
-  --account ID    the account whose states to read in the table (default: your own)
+  --account ID    the account whose states to read in the table (default: your own); with
+                  --model, only this account
+  --model ID      with --region: the per-account view of this model
+  --region R      with --model: ... in this Bedrock region
   --state FILE    local state file (default: ${DEFAULT_STATE_PATH})
   --config FILE   the watched models to compare with (default: ${DEFAULT_CONFIG_PATH})
   --prune         remove the pairs no longer in the config from the local state file (their
                   history stays); not for --table, whose pairs follow the deployed config
-  --json          print one JSON object: { source, pairs: [...], skipped: [...], unwatched: [...] }
+  --json          print one JSON object: { source, pairs: [...], skipped: [...], unwatched: [...] };
+                  with --model: { source, modelId, region, accounts: [{ account, accountName,
+                  state, since, pendingRevocation, reachability }], skipped: [...] }
   -h, --help      show this help`;
 
 /** `status`: the stored states, read from the table or the state file. */
@@ -35,6 +47,8 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     config: { type: 'string' },
     prune: { type: 'boolean' },
     json: { type: 'boolean' },
+    model: { type: 'string' },
+    region: { type: 'string' },
   });
   if (values.help) {
     io.out(STATUS_HELP);
@@ -45,13 +59,35 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
       "status --prune edits a local state file only: the deployed table is the deployed monitor's, whose config may not be this one, and its pairs no longer watched are only listed. Leave out --table to prune the local state file.",
     );
   }
+  const byAccount = wantsAccountView(values);
+  if (byAccount && values.prune) {
+    throw new UsageError('status: --prune does not go with --model and --region; run it alone.');
+  }
   const configPath = values.config ?? DEFAULT_CONFIG_PATH;
+  // The table's per-account view lists the accounts the config watches: it needs the config.
   const config = await watchedConfig(
     configPath,
-    values.config !== undefined || values.prune === true,
+    values.config !== undefined ||
+      values.prune === true ||
+      (byAccount && values.table !== undefined),
   );
   const source = await openStateSource({ table: values.table, state: values.state });
   try {
+    if (byAccount) {
+      return await printAccountView(
+        source,
+        {
+          // wantsAccountView made sure both are given.
+          model: values.model as string,
+          region: values.region as string,
+          account: values.account,
+          json: values.json === true,
+          config,
+          configPath,
+        },
+        io,
+      );
+    }
     const { records, skipped } =
       source.kind === 'table'
         ? await source.store.load(await accountForTable(values.account))

@@ -1,0 +1,50 @@
+/**
+ * A member account's stored reachability (organization/reachability.ts, AccountStatus), as the
+ * local account-status file and the table's `REACHABILITY` item hold it: input like any other
+ * stored item, recognised before the engine or the CLI trusts it.
+ */
+import * as z from 'zod';
+import { ACCOUNT_EVENT_KINDS, ACCOUNT_EVENT_SCHEMA } from '../organization/account-event.ts';
+import type { AccountStatus } from '../organization/reachability.ts';
+
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id'));
+const nullableString = z.nullable(z.string());
+
+const accountEventSchema = z.object({
+  schema: z.literal(ACCOUNT_EVENT_SCHEMA),
+  eventId: z.string(),
+  kind: z.enum(ACCOUNT_EVENT_KINDS),
+  account: accountId,
+  accountName: nullableString,
+  observedAt: z.string(),
+  since: z.string(),
+  reason: z.string(),
+});
+
+export const accountStatusSchema = z.object({
+  account: accountId,
+  accountName: nullableString,
+  reachable: z.boolean(),
+  since: z.string(),
+  reason: nullableString,
+  streak: z.nullable(
+    z.object({
+      count: z.int().check(z.gte(1)),
+      firstObservedAt: z.string(),
+      reason: z.string(),
+    }),
+  ),
+  lastObservedAt: z.string(),
+  version: z.int().check(z.gte(1)),
+  outbox: z.array(
+    z.object({
+      event: accountEventSchema,
+      claimedAt: z.string(),
+      claimToken: z.optional(z.string()),
+    }),
+  ),
+});
+
+// Field for field: a change of AccountStatus that the schema misses fails to compile here.
+type Parsed = z.output<typeof accountStatusSchema>;
+export const asAccountStatus = (parsed: Parsed): AccountStatus => parsed;
