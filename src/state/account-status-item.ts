@@ -4,9 +4,8 @@
  * which sorts between the history items and the state items, so the Query that reads the
  * pairs can read it too (dynamodb-state-store.ts, `readAlongside`).
  */
-import * as z from 'zod';
-import { ACCOUNT_EVENT_KINDS, ACCOUNT_EVENT_SCHEMA } from '../organization/account-event.ts';
 import type { AccountStatus } from '../organization/reachability.ts';
+import { accountStatusSchema, asAccountStatus } from './account-status-schema.ts';
 import {
   accountPartitionKey,
   describeWrongShape,
@@ -27,44 +26,6 @@ if (!(REACHABILITY_SORT_KEY < STATE_SORT_KEY_PREFIX)) {
 export function reachabilityItemKey(account: string): ItemKey {
   return { pk: accountPartitionKey(account), sk: REACHABILITY_SORT_KEY };
 }
-
-const instant = z.iso.datetime();
-const nonEmptyString = z.string().check(z.minLength(1));
-
-const accountEventSchema = z.object({
-  schema: z.literal(ACCOUNT_EVENT_SCHEMA),
-  eventId: nonEmptyString,
-  kind: z.enum(ACCOUNT_EVENT_KINDS),
-  account: nonEmptyString,
-  accountName: z.nullable(z.string()),
-  observedAt: instant,
-  since: instant,
-  reason: z.string(),
-});
-
-const accountStatusSchema = z.object({
-  account: z.string().check(z.regex(/^\d{12}$/)),
-  accountName: z.nullable(z.string()),
-  reachable: z.boolean(),
-  since: instant,
-  reason: z.nullable(z.string()),
-  streak: z.nullable(
-    z.object({
-      count: z.int().check(z.gte(1)),
-      firstObservedAt: instant,
-      reason: z.string(),
-    }),
-  ),
-  lastObservedAt: instant,
-  version: z.int().check(z.gte(1)),
-  outbox: z.array(
-    z.object({
-      event: accountEventSchema,
-      claimedAt: instant,
-      claimToken: z.optional(z.string()),
-    }),
-  ),
-});
 
 export function toAccountStatusItem(record: AccountStatus): Record<string, unknown> {
   return {
@@ -99,5 +60,5 @@ export function readAccountStatusItem(item: Record<string, unknown>): ItemReadin
       reason: `its key does not match its fields (they make pk=${key.pk} sk=${key.sk})`,
     };
   }
-  return { ok: true, value: parsed.data };
+  return { ok: true, value: asAccountStatus(parsed.data) };
 }

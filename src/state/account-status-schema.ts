@@ -9,15 +9,16 @@ import type { AccountStatus } from '../organization/reachability.ts';
 
 const accountId = z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id'));
 const nullableString = z.nullable(z.string());
+const instant = z.iso.datetime();
 
 const accountEventSchema = z.object({
   schema: z.literal(ACCOUNT_EVENT_SCHEMA),
-  eventId: z.string(),
+  eventId: z.string().check(z.minLength(1)),
   kind: z.enum(ACCOUNT_EVENT_KINDS),
   account: accountId,
   accountName: nullableString,
-  observedAt: z.string(),
-  since: z.string(),
+  observedAt: instant,
+  since: instant,
   reason: z.string(),
 });
 
@@ -25,21 +26,21 @@ export const accountStatusSchema = z.object({
   account: accountId,
   accountName: nullableString,
   reachable: z.boolean(),
-  since: z.string(),
+  since: instant,
   reason: nullableString,
   streak: z.nullable(
     z.object({
       count: z.int().check(z.gte(1)),
-      firstObservedAt: z.string(),
+      firstObservedAt: instant,
       reason: z.string(),
     }),
   ),
-  lastObservedAt: z.string(),
+  lastObservedAt: instant,
   version: z.int().check(z.gte(1)),
   outbox: z.array(
     z.object({
       event: accountEventSchema,
-      claimedAt: z.string(),
+      claimedAt: instant,
       claimToken: z.optional(z.string()),
     }),
   ),

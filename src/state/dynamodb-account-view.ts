@@ -13,19 +13,9 @@ import {
 import { describeError, StateStoreError } from '../errors.ts';
 import type { PairRecord } from '../grants/pair-record.ts';
 import type { AccountStatus } from '../organization/reachability.ts';
-import { accountStatusSchema, asAccountStatus } from './account-status-schema.ts';
-import {
-  accountPartitionKey,
-  ITEM_VERSION,
-  type ItemKey,
-  type ItemReading,
-  readStateItem,
-  stateItemKey,
-} from './dynamodb-items.ts';
-import { describeInvalidRecord } from './pair-record-schema.ts';
+import { reachabilityItemKey, readAccountStatusItem } from './account-status-item.ts';
+import { type ItemKey, type ItemReading, readStateItem, stateItemKey } from './dynamodb-items.ts';
 
-/** The sort key of an account's reachability item (dynamodb-account-status.ts writes it). */
-export const REACHABILITY_SORT_KEY = 'REACHABILITY';
 /** BatchGetItem's limit of keys per request. */
 export const BATCH_GET_LIMIT = 100;
 
@@ -67,7 +57,7 @@ export async function readAccountPairItems(
   const found = new Map<string, Record<string, unknown>>();
   let pending: ItemKey[] = options.accounts.flatMap((account) => [
     stateItemKey({ account, region: options.region, modelId: options.modelId }),
-    { pk: accountPartitionKey(account), sk: REACHABILITY_SORT_KEY },
+    reachabilityItemKey(account),
   ]);
   let calls = 0;
   for (let round = 1; pending.length > 0; round++) {
@@ -103,30 +93,14 @@ export async function readAccountPairItems(
   const items = options.accounts.map((account): AccountPairItems => {
     const pairKey = stateItemKey({ account, region: options.region, modelId: options.modelId });
     const pairItem = found.get(`${pairKey.pk} ${pairKey.sk}`);
-    const reachabilityItem = found.get(`${accountPartitionKey(account)} ${REACHABILITY_SORT_KEY}`);
+    const reachabilityKey = reachabilityItemKey(account);
+    const reachabilityItem = found.get(`${reachabilityKey.pk} ${reachabilityKey.sk}`);
     return {
       account,
       pair: pairItem === undefined ? undefined : readStateItem(pairItem),
       reachability:
-        reachabilityItem === undefined ? undefined : readReachabilityItem(reachabilityItem),
+        reachabilityItem === undefined ? undefined : readAccountStatusItem(reachabilityItem),
     };
   });
   return { items, calls };
-}
-
-/** The `REACHABILITY` item as an AccountStatus (its outbox is a map keyed by eventId). */
-export function readReachabilityItem(item: Record<string, unknown>): ItemReading<AccountStatus> {
-  if (item.itemVersion !== ITEM_VERSION) {
-    return {
-      ok: false,
-      reason: `itemVersion ${JSON.stringify(item.itemVersion) ?? 'missing'}; this version reads itemVersion ${ITEM_VERSION}`,
-    };
-  }
-  const outbox = item.outbox;
-  if (typeof outbox !== 'object' || outbox === null || Array.isArray(outbox)) {
-    return { ok: false, reason: 'outbox: expected a map keyed by eventId' };
-  }
-  const parsed = accountStatusSchema.safeParse({ ...item, outbox: Object.values(outbox) });
-  if (!parsed.success) return { ok: false, reason: describeInvalidRecord(parsed.error.issues) };
-  return { ok: true, value: asAccountStatus(parsed.data) };
 }

@@ -198,11 +198,12 @@ describe('status --model --region on the deployed table', () => {
     expect(both.skipped).toEqual([
       {
         key: `${NEVER} reachability`,
-        reason: 'itemVersion 99; this version reads itemVersion 1',
+        reason:
+          'itemVersion 99 was written by a newer version of the monitor; this one reads itemVersion 1',
       },
     ]);
     expect(one.stderr).toBe(
-      `skipped ${NEVER} reachability (left untouched): itemVersion 99; this version reads itemVersion 1`,
+      `skipped ${NEVER} reachability (left untouched): itemVersion 99 was written by a newer version of the monitor; this one reads itemVersion 1`,
     );
     expect(stranger.code).toBe(2);
     expect(stranger.stderr).toContain(
