@@ -216,10 +216,8 @@ class OrganizationModePlugin {
     }
     const monitor = service.functions.monitor;
     const periodMs = String(settings.schedulePeriodSeconds * 1000);
-    monitor.environment = {
-      ...monitor.environment,
-      WORK_QUEUE_URL: { Ref: 'WorkQueue' },
-    };
+    const { EVENT_BUS_NAME: workerBus, ...plannerEnvironment } = monitor.environment;
+    monitor.environment = { ...plannerEnvironment, WORK_QUEUE_URL: { Ref: 'WorkQueue' } };
     service.functions.checkAccount = {
       handler: 'handlers/check-account.handler',
       name: `${stackPrefix}-checkAccount`,
@@ -231,6 +229,8 @@ class OrganizationModePlugin {
         ALERT_TOPIC_ARN: monitor.environment.ALERT_TOPIC_ARN,
         HISTORY_TTL_DAYS: monitor.environment.HISTORY_TTL_DAYS,
         SCHEDULE_PERIOD_MS: periodMs,
+        // The members' transitions go to the eventBusName bus too; the planner sends none.
+        ...(workerBus === undefined ? {} : { EVENT_BUS_NAME: workerBus }),
       },
       events: [
         {

@@ -20,8 +20,10 @@ export type BedrockClientForRegion = (region: string) => BedrockClient;
  * adaptive retry's per-client rate limiter live across calls (and Lambda invocations).
  * The endpoint is left to the SDK (AWS_ENDPOINT_URL_BEDROCK included) unless the demo sets it.
  */
-export function createBedrockClientCache(options: BedrockClientOptions): BedrockClientForRegion {
-  return perRegion(
+export function createBedrockClientCache(
+  options: BedrockClientOptions,
+): BedrockClientForRegion & { destroy(): void } {
+  const forRegion = perRegion(
     (region) =>
       new BedrockClient({
         region,
@@ -38,4 +40,10 @@ export function createBedrockClientCache(options: BedrockClientOptions): Bedrock
         ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       }),
   );
+  return Object.assign(forRegion, {
+    /** Closes every client's connections; the cache is not used after. */
+    destroy: () => {
+      for (const client of forRegion.created()) client.destroy();
+    },
+  });
 }

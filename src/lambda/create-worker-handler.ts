@@ -15,6 +15,8 @@ import {
   WorkMessageError,
 } from '../errors.ts';
 import type { MonitorLog } from '../monitor/monitor-log.ts';
+import { createBusPublisher } from '../notify/eventbridge-publisher.ts';
+import type { Notifier } from '../notify/notifier.ts';
 import { createSnsNotifier } from '../notify/sns-notifier.ts';
 import { checkMember, type MemberCheckResult } from '../organization/check-member.ts';
 import { createMemberAvailability } from '../organization/member-availability.ts';
@@ -35,6 +37,8 @@ export interface WorkerHandlerOptions {
   now?: () => Date;
   /** Default: one client in the function's region, created once. */
   sts?: STSClient;
+  /** Default: the EVENT_BUS_NAME bus, when set; members' transitions go there too. */
+  eventBus?: Notifier;
 }
 
 export type WorkerHandler = (event: SQSEvent, context: MonitorContext) => Promise<SQSBatchResponse>;
@@ -59,6 +63,9 @@ export function createWorkerHandler({
   metrics,
   now = () => new Date(),
   sts = new STSClient({}),
+  eventBus = environment.eventBusName === undefined
+    ? undefined
+    : createBusPublisher(environment.eventBusName),
 }: WorkerHandlerOptions): WorkerHandler {
   const schedulePeriodMs = environment.schedulePeriodMs;
   if (schedulePeriodMs === undefined) {
@@ -143,6 +150,7 @@ export function createWorkerHandler({
               availabilityFor: ready.availabilityFor,
               store,
               notifier,
+              ...(eventBus === undefined ? {} : { eventBus }),
               verifier,
               hubAccount: ready.hubAccount,
               reachability: { store: accountStatus, publisher, log },

@@ -25,6 +25,8 @@ export interface MemberCheckDeps {
   availabilityFor(account: string): AvailabilitySource;
   store: StateStore;
   notifier: Notifier;
+  /** The EventBridge bus every announced transition also goes to, when one is set. */
+  eventBus?: Notifier;
   /** Verification calls for the hub's own account only: a member's model is invoked nowhere. */
   verifier?: Verifier;
   hubAccount: string;
@@ -80,6 +82,12 @@ export async function checkMember(
     return { outcome: 'unreachable', reason: error.message, summary: undefined };
   }
 
+  const withAccountName = (target: Notifier): Notifier => ({
+    publish: (event) =>
+      target.publish(
+        isTransitionEvent(event) ? { ...event, accountName: message.accountName } : event,
+      ),
+  });
   const summary = await runCheck(
     {
       account: message.account,
@@ -87,12 +95,8 @@ export async function checkMember(
       availability: deps.availabilityFor(message.account),
       store: deps.store,
       // Notifications name the member account, with its Organizations name.
-      notifier: {
-        publish: (event) =>
-          deps.notifier.publish(
-            isTransitionEvent(event) ? { ...event, accountName: message.accountName } : event,
-          ),
-      },
+      notifier: withAccountName(deps.notifier),
+      ...(deps.eventBus === undefined ? {} : { eventBus: withAccountName(deps.eventBus) }),
       ...(message.account === deps.hubAccount && deps.verifier !== undefined
         ? { verifier: deps.verifier }
         : {}),

@@ -28,13 +28,13 @@ export function createMemberAvailability(
   options: MemberAvailabilityOptions,
 ): (account: string) => AvailabilitySource {
   const maxAccounts = options.maxAccounts ?? 64;
-  const sources = new Map<string, AvailabilitySource>();
+  const sources = new Map<string, { source: AvailabilitySource; destroy(): void }>();
   return (account) => {
     const known = sources.get(account);
     if (known !== undefined) {
       sources.delete(account);
       sources.set(account, known);
-      return known;
+      return known.source;
     }
     const clientForRegion = createBedrockClientCache({
       requestTimeoutMs: options.requestTimeoutMs,
@@ -58,10 +58,13 @@ export function createMemberAvailability(
       clientForRegion,
       concurrencyPerRegion: options.concurrencyPerRegion,
     });
-    sources.set(account, source);
-    for (const oldest of sources.keys()) {
+    sources.set(account, { source, destroy: clientForRegion.destroy });
+    // The least recently used is idle (a batch holds far fewer accounts than maxAccounts):
+    // its connections are closed now rather than left open until the container ends.
+    for (const [oldest, dropped] of sources) {
       if (sources.size <= maxAccounts) break;
       sources.delete(oldest);
+      dropped.destroy();
     }
     return source;
   };

@@ -37,20 +37,23 @@ const ORGANIZATION_RESOURCES = [
 ];
 
 let single: CfnTemplate;
+let withoutPlugin: CfnTemplate;
 let organization: CfnTemplate;
 let ids: CfnTemplate;
 
 beforeAll(async () => {
   const runs: PackageRun[] = await Promise.all([
     packagedStack(),
+    packagedStack({ withoutPlugins: ['./serverless/organization-mode.cjs'] }),
     packagedStack({
       watchedModels: ORGANIZATION_CONFIG,
       params: { workerMaximumConcurrency: '25' },
     }),
-    packagedStack({ watchedModels: IDS_CONFIG }),
+    packagedStack({ watchedModels: IDS_CONFIG, params: { eventBusName: 'ops-events' } }),
   ]);
   for (const run of runs) expect(run.code, run.output).toBe(0);
-  [single, organization, ids] = runs.map((run) => readTemplate(run.outDir)) as [
+  [single, withoutPlugin, organization, ids] = runs.map((run) => readTemplate(run.outDir)) as [
+    CfnTemplate,
     CfnTemplate,
     CfnTemplate,
     CfnTemplate,
@@ -67,6 +70,15 @@ const actionsOf = (template: CfnTemplate, owner: string) =>
   );
 
 describe('the stack without "accounts"', () => {
+  it('is the template of the stack without the organization-mode plugin, resource for resource', () => {
+    // The code's artifact key holds the packaging time: the same code, packaged another time.
+    const artifactKeysOut = (template: CfnTemplate) =>
+      JSON.parse(
+        JSON.stringify(template).replace(/"S3Key":"[^"]*"/g, '"S3Key":"<artifact>"'),
+      ) as CfnTemplate;
+    expect(artifactKeysOut(single)).toEqual(artifactKeysOut(withoutPlugin));
+  });
+
   it('has no queue, no worker and no worker role, and the monitor no queue URL', () => {
     for (const id of [...ORGANIZATION_RESOURCES, 'CheckAccountLambdaFunction']) {
       expect(single.Resources[id]).toBeUndefined();
@@ -186,5 +198,22 @@ describe('the stack in organization mode', () => {
       'bedrock-access-monitor-dev-worker',
     );
     expect(template).toContain('bedrock-access-monitor-<stage>-worker');
+  });
+});
+
+describe('organization mode with an event bus', () => {
+  it("sends the members' transitions to the bus from the worker, whose role alone may put events", () => {
+    const variables = (id: string) =>
+      (
+        resource(ids, id).Properties as {
+          Environment: { Variables: Record<string, unknown> };
+        }
+      ).Environment.Variables;
+    expect(variables('CheckAccountLambdaFunction').EVENT_BUS_NAME).toEqual({
+      'Fn::If': ['SendToEventBus', 'ops-events', { Ref: 'AWS::NoValue' }],
+    });
+    expect(Object.keys(variables('MonitorLambdaFunction'))).not.toContain('EVENT_BUS_NAME');
+    expect(actionsOf(ids, 'PutEventsPolicy')).toEqual(['events:PutEvents']);
+    expect(resource(ids, 'PutEventsPolicy').Properties?.Roles).toEqual([{ Ref: 'WorkerRole' }]);
   });
 });

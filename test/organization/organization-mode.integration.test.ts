@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startEventBridgeEndpoint } from '../support/eventbridge-endpoint.ts';
 import {
   OrganizationTestBed,
   SCHEDULE_PERIOD_MS,
@@ -169,6 +170,30 @@ describe('organization mode, planner and worker over real sockets', () => {
       '999999999999': ['Query'],
       [DENIED]: ['GetItem'],
     });
+  });
+
+  it("sends a member's transition to the EventBridge bus too, naming the account", async () => {
+    bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
+    const bus = await startEventBridgeEndpoint({ buses: ['ops-events'] });
+    try {
+      // Read by the worker's environment as a new container reads it; the bed restores it.
+      Object.assign(process.env, {
+        EVENT_BUS_NAME: 'ops-events',
+        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
+      });
+      const worker = bed.newWorker();
+      for (const tick of [0, 1]) await bed.period(worker, tick);
+
+      expect(
+        bus.accepted.map(({ detailType, detail }) => [detailType, JSON.parse(detail).account]),
+      ).toEqual([['Bedrock Model Access Ready', READY]]);
+      expect(JSON.parse(bus.accepted[0]?.detail ?? '{}')).toMatchObject({
+        accountName: 'prod-ml',
+        modelId: CLAUDE,
+      });
+    } finally {
+      await bus.close();
+    }
   });
 
   it('skips a message older than one schedule period, checking nothing', async () => {

@@ -133,13 +133,17 @@ export interface StackVariant {
   params?: Record<string, string>;
   /** The content of config/watched-models.yml, instead of the repository's. */
   watchedModels?: string;
+  /** Local plugins (as serverless.yml lists them: ./serverless/x.cjs) left out of the stack. */
+  withoutPlugins?: string[];
 }
 
 /** The key of a variant: the same parameters in any order are the same variant. */
-export function variantKey({ params = {}, watchedModels }: StackVariant): string {
+export function variantKey({ params = {}, watchedModels, withoutPlugins }: StackVariant): string {
   const sortedParams = Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Without plugins left out, the key is what it always was: caches stay valid.
+  const left = withoutPlugins === undefined ? {} : { withoutPlugins: [...withoutPlugins].sort() };
   return createHash('sha256')
-    .update(JSON.stringify({ params: sortedParams, watchedModels: watchedModels ?? null }))
+    .update(JSON.stringify({ params: sortedParams, watchedModels: watchedModels ?? null, ...left }))
     .digest('hex')
     .slice(0, 16);
 }
@@ -189,6 +193,7 @@ async function packageOnce(key: string, variant: StackVariant): Promise<PackageR
     if (variant.watchedModels !== undefined) {
       writeFileSync(join(projectDir, 'config', 'watched-models.yml'), variant.watchedModels);
     }
+    if (variant.withoutPlugins !== undefined) leaveOutPlugins(projectDir, variant.withoutPlugins);
     result = { run: await withPackagingSlot(() => packageStack(projectDir, variant.params)) };
   } catch (error) {
     result = { error: String(error) };
@@ -252,4 +257,16 @@ async function withPackagingSlot<T>(work: () => Promise<T>): Promise<T> {
     if (next) next();
     else busySlots -= 1;
   }
+}
+
+/** Removes each plugin's line from the copy's serverless.yml; one it does not list is an error. */
+function leaveOutPlugins(projectDir: string, plugins: readonly string[]): void {
+  const file = join(projectDir, 'serverless.yml');
+  let text = readFileSync(file, 'utf8');
+  for (const plugin of plugins) {
+    const line = `  - ${plugin}\n`;
+    if (!text.includes(line)) throw new Error(`serverless.yml does not list the plugin ${plugin}`);
+    text = text.replace(line, '');
+  }
+  writeFileSync(file, text);
 }
