@@ -3,7 +3,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createBedrockClientCache } from '../bedrock/bedrock-clients.ts';
 import { createRuntimeClientCache } from '../bedrock/runtime-clients.ts';
+import { createBedrockCatalogSource } from '../catalog/catalog-source.ts';
 import { loadLambdaConfig } from '../config/bundled-config.ts';
 import { type HandlerEnvironment, topicRegion } from '../config/handler-environment.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
@@ -86,6 +88,11 @@ export function createWorkerHandler({
   const snsClient = new SNSClient({ region });
   const notifier = createSnsNotifier({ client: snsClient, topicArn: environment.alertTopicArn });
   const verifier = createConverseVerifier(createRuntimeClientCache({ requestTimeoutMs: 10_000 }));
+  // The hub's own clients list the catalog: one ListFoundationModels per region and period.
+  const catalog = createBedrockCatalogSource({
+    clientForRegion: createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
+    concurrency: 4,
+  });
   const publisher = createAccountEventPublisher(() => snsClient, environment.alertTopicArn);
   let setup:
     | Promise<{
@@ -152,6 +159,7 @@ export function createWorkerHandler({
               notifier,
               ...(eventBus === undefined ? {} : { eventBus }),
               verifier,
+              catalog,
               hubAccount: ready.hubAccount,
               reachability: { store: accountStatus, publisher, log },
               schedulePeriodMs,

@@ -5,6 +5,7 @@
  * unreachable for this period; either way its reachability is recorded (record-reachability.ts).
  */
 import type { AvailabilitySource } from '../bedrock/availability-source.ts';
+import type { CatalogSource } from '../catalog/catalog-source.ts';
 import type { WatchedConfig } from '../config/watched-config.ts';
 import { MemberAccessError } from '../errors.ts';
 import { isTransitionEvent } from '../events/announced-event.ts';
@@ -29,6 +30,11 @@ export interface MemberCheckDeps {
   eventBus?: Notifier;
   /** Verification calls for the hub's own account only: a member's model is invoked nowhere. */
   verifier?: Verifier;
+  /**
+   * The hub's ListFoundationModels, for the hub's own message only: lifecycle warnings and
+   * unknown ids are the same in every account, announced once, not once per member.
+   */
+  catalog?: CatalogSource;
   hubAccount: string;
   reachability: Omit<ReachabilityDeps, 'confirm' | 'notify'>;
   schedulePeriodMs: number;
@@ -99,6 +105,9 @@ export async function checkMember(
       ...(deps.eventBus === undefined ? {} : { eventBus: withAccountName(deps.eventBus) }),
       ...(message.account === deps.hubAccount && deps.verifier !== undefined
         ? { verifier: deps.verifier }
+        : {}),
+      ...(message.account === deps.hubAccount && deps.catalog !== undefined
+        ? { catalog: deps.catalog }
         : {}),
       deadline: deps.deadline,
       outboxLeaseMs: deps.outboxLeaseMs,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEventBridgeEndpoint } from '../support/eventbridge-endpoint.ts';
 import {
+  HUB_ACCOUNT,
   OrganizationTestBed,
   SCHEDULE_PERIOD_MS,
   sqsRecord,
@@ -194,6 +195,22 @@ describe('organization mode, planner and worker over real sockets', () => {
     } finally {
       await bus.close();
     }
+  });
+
+  it("lists the catalog with the hub's message only: an unknown id is announced once, not once per member", async () => {
+    const unknown = 'anthropic.claude-sonnet-9-v1:0';
+    bed = await OrganizationTestBed.start(
+      SCENARIO,
+      CONFIG.replace(`  - id: ${CLAUDE}\n`, `  - id: ${CLAUDE}\n  - id: ${unknown}\n`),
+    );
+    const worker = bed.newWorker();
+    for (const tick of [0, 1, 2]) await bed.period(worker, tick);
+
+    const config = bed.notifications().filter(({ attributes }) => attributes.kind === 'config');
+    expect(config.map(({ attributes }) => attributes.account)).toEqual([HUB_ACCOUNT]);
+    expect(JSON.stringify(config[0]?.event)).toContain(unknown);
+    // One ListFoundationModels a period, from the hub.
+    expect(bed.simulator.stats().regions['us-east-1']?.ListFoundationModels?.successes).toBe(3);
   });
 
   it('skips a message older than one schedule period, checking nothing', async () => {
