@@ -45,6 +45,7 @@ import {
   runWorkerContainer,
   type WorkerContainerMeasured,
 } from './worker-container.ts';
+import { workerMemorySizeMb } from './worker-memory.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -93,12 +94,10 @@ async function main(): Promise<void> {
       { entry: 'handlers/check-account.ts' },
       join(workDir, 'worker'),
     );
-    // serverless/organization-mode.cjs gives checkAccount no memorySize of its own: the
-    // provider's applies to it as to the planner.
     const worker = {
       handlerBundle: workerBundle.file,
       childBundle: handlerChild.file,
-      memoryMb: stack.memorySizeMb,
+      memoryMb: await workerMemorySizeMb(stack.memorySizeMb),
     };
 
     // 3 first: imports are timed best while nothing else runs.
