@@ -87,16 +87,20 @@ function staticallyLoaded(metafile: Metafile, entry: string): string[] {
   return loaded;
 }
 
-/** Forks `bundle` with plain node (none of this process's loader flags), sends `job`, awaits one reply. */
+/**
+ * Forks `bundle` with plain node (none of this process's loader flags; `execArgv` only, e.g.
+ * Lambda's heap limits), sends `job`, awaits one reply.
+ */
 export function runChild<Job, Result>(
   bundle: string,
   job: Job,
   env: Record<string, string>,
+  execArgv: string[] = [],
 ): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(bundle, [], {
       env: { PATH: process.env.PATH ?? '', ...env },
-      execArgv: [],
+      execArgv,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';

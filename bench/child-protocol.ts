@@ -61,16 +61,22 @@ export interface HandlerJob {
   bundle: string;
   functionArn: string;
   remainingMs: number;
-  invocations: number;
+  /** One invocation per event, in order, in the one process (a warm container after the first). */
+  events: unknown[];
 }
 
 export interface InvocationResult {
   wallMs: number;
   cpuMs: number;
+  /** The accounts the invocation checked: its "Run summary" log lines (one per account). */
+  runs: number;
+  /** Summed over those runs. */
   checks: number;
   unknown: number;
   transitions: number;
   published: number;
+  /** Messages the worker returned in batchItemFailures (0 for the scheduled handler). */
+  failedMessages: number;
   /** What the handler wrote to stdout (its log lines and the EMF metrics): bytes and lines. */
   logBytes: number;
   logLines: number;

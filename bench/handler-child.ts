@@ -1,21 +1,18 @@
 /**
  * Child process that runs the deployed handler bundle the way Lambda does (bundled by
- * bench/bundle.ts, run by plain node): import it once, then invoke it; it reports the import
- * time, each invocation's time and log output, and the process's peak RSS.
+ * bench/bundle.ts, run by plain node): import it once, then invoke it with each event of the job
+ * in turn (the scheduled handler's EventBridge event, the worker's SQS events); it reports the
+ * import time, each invocation's time and log output, and the process's peak RSS.
  */
 import { pathToFileURL } from 'node:url';
 import type { ChildReply, HandlerJob, HandlerResult, InvocationResult } from './child-protocol.ts';
+import { invocationFigures } from './invocation-figures.ts';
 import { captureStdout } from './stdout-capture.ts';
 
 type Handler = (
   event: unknown,
   context: { invokedFunctionArn: string; getRemainingTimeInMillis(): number },
-) => Promise<{
-  checks: number;
-  states: Record<string, number>;
-  transitions: unknown[];
-  notifications: { published: number };
-}>;
+) => Promise<unknown>;
 
 process.once('message', (job: HandlerJob) => {
   run(job).then(
@@ -36,8 +33,8 @@ async function run(job: HandlerJob): Promise<HandlerResult> {
   const importCpuUsage = process.cpuUsage(importCpu);
 
   const invocations: InvocationResult[] = [];
-  for (let i = 0; i < job.invocations; i += 1) {
-    invocations.push(await invoke(handler, job));
+  for (const event of job.events) {
+    invocations.push(await invoke(handler, job, event));
   }
   return {
     importMs,
@@ -47,41 +44,25 @@ async function run(job: HandlerJob): Promise<HandlerResult> {
   };
 }
 
-/** One scheduled invocation; what it writes to stdout is counted, not printed. */
-async function invoke(handler: Handler, job: HandlerJob): Promise<InvocationResult> {
+/** One invocation with `event`; what it writes to stdout is counted, not printed. */
+async function invoke(
+  handler: Handler,
+  job: HandlerJob,
+  event: unknown,
+): Promise<InvocationResult> {
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
-  const { result: summary, text } = await captureStdout(() =>
-    handler(
-      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
-      {
-        invokedFunctionArn: job.functionArn,
-        getRemainingTimeInMillis: () => job.remainingMs,
-      },
-    ),
+  const { result: response, text } = await captureStdout(() =>
+    handler(event, {
+      invokedFunctionArn: job.functionArn,
+      getRemainingTimeInMillis: () => job.remainingMs,
+    }),
   );
   const wallMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
-  const lines = text.split('\n').filter((line) => line.length > 0);
   return {
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    checks: summary.checks,
-    unknown: summary.states.UNKNOWN ?? 0,
-    transitions: summary.transitions.length,
-    published: summary.notifications.published,
-    logBytes: Buffer.byteLength(text, 'utf8'),
-    logLines: lines.length,
-    logMessages: lines.map((line) => messageOf(line)),
+    ...invocationFigures(text, response),
   };
-}
-
-function messageOf(line: string): string {
-  try {
-    const parsed = JSON.parse(line) as { message?: unknown; _aws?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
-    return parsed._aws === undefined ? '(json)' : '(EMF metrics)';
-  } catch {
-    return '(text)';
-  }
 }

@@ -41,6 +41,9 @@ export const LAMBDA_ENVIRONMENT = {
     'Root=1-67a1b2c3-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=0;Lineage=1:abcdef01:0',
 };
 
+/** What EventBridge's schedule hands the scheduled handler. */
+const SCHEDULED_EVENT = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
+
 export async function measureHandlerRuns(options: {
   specs: HandlerRunSpec[];
   handlerBundle: string;
@@ -87,7 +90,7 @@ export async function measureHandlerRuns(options: {
           bundle: options.handlerBundle,
           functionArn: FUNCTION_ARN,
           remainingMs: options.timeoutSeconds * 1000,
-          invocations: spec.invocations,
+          events: Array.from({ length: spec.invocations }, () => SCHEDULED_EVENT),
         },
         env,
       );

@@ -16,6 +16,7 @@ import type { OrganizationPeriodMeasured, OrganizationRunMeasured } from './orga
 import { counts, fmtMs, type Goal } from './report.ts';
 import { round } from './stats.ts';
 import { WRITE_OPERATIONS } from './steady-state.ts';
+import type { WorkerContainerMeasured } from './worker-container.ts';
 
 export const ORGANIZATION_GOALS = {
   /** The modelled organization: accounts, models, regions, in one schedule period. */
@@ -49,21 +50,34 @@ export function organizationLowerBoundMs(options: {
   return waves * perAccountMs;
 }
 
-export interface OrganizationRealPart extends OrganizationRunMeasured {
+export interface OrganizationRealPart extends Omit<OrganizationRunMeasured, 'container'> {
+  /**
+   * One deployed worker container each (a process of its own): on the real organization's
+   * endpoints, then at the worker's largest size (60 x 12 per account); its peak RSS.
+   */
+  workerContainers: WorkerContainerMeasured[];
+  /** The worker's memorySize (MB) as deployed: what the containers' peak RSS must stay below. */
+  workerMemoryMb: number;
   /** Bedrock requests per account and region, as the simulator answered them (quiet period). */
   requestsPerAccountRegion: number;
   lowerBoundMs: number;
   lowerBoundFormula: string;
 }
 
-export function realPart(measured: OrganizationRunMeasured): OrganizationRealPart {
+export function realPart(
+  measured: OrganizationRunMeasured,
+  worker: { atScale: WorkerContainerMeasured; memoryMb: number },
+): OrganizationRealPart {
+  const { container, ...run } = measured;
   const quiet = periodOf(measured, 'quiet');
   const requestsPerAccountRegion = round(
     quiet.bedrockRequests / (measured.accounts * measured.regions),
     2,
   );
   return {
-    ...measured,
+    ...run,
+    workerContainers: [container, worker.atScale],
+    workerMemoryMb: worker.memoryMb,
     requestsPerAccountRegion,
     lowerBoundMs: round(
       organizationLowerBoundMs({
@@ -303,6 +317,21 @@ export function organizationGoals(parts: {
         otherOperations.length === 0,
     },
     {
+      part: '6 organization, worker memory',
+      goal: `one worker container's peak RSS < its memorySize, ${real.workerMemoryMb} MB`,
+      measured: real.workerContainers
+        .map(
+          (container) =>
+            `${container.models} x ${container.regions}: ${container.peakRssMib} MiB after ${container.accountsServed} accounts (${container.batches} batches)`,
+        )
+        .join('; '),
+      met: real.workerContainers.every(
+        (container) =>
+          container.peakRssMib < real.workerMemoryMb &&
+          container.accountsServed === container.batches * real.batchSize,
+      ),
+    },
+    {
       part: '7 organization, modelled',
       goal: `${model.accounts} accounts x ${model.models} x ${model.regions} within ${fmtMs(model.periodMs)} at maximumConcurrency <= ${atMaximum.maximumConcurrency}`,
       measured: `all checked at ${fmtMs(atMaximum.finishedAtMs)} at ${atMaximum.maximumConcurrency}; the least concurrency that fits: ${model.leastConcurrency ?? 'none'}`,
@@ -323,7 +352,7 @@ export function organizationGoals(parts: {
 }
 
 export function periodOf(
-  run: OrganizationRunMeasured,
+  run: Pick<OrganizationRunMeasured, 'periods'>,
   phase: OrganizationPeriodMeasured['phase'],
 ): OrganizationPeriodMeasured {
   const found = run.periods.find((period) => period.phase === phase);

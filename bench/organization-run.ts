@@ -26,13 +26,14 @@ import { LAMBDA_ENVIRONMENT, POWERTOOLS_ENVIRONMENT } from './handler-runs.ts';
 import { median, round } from './stats.ts';
 import { captureStdout } from './stdout-capture.ts';
 import { WRITE_OPERATIONS } from './steady-state.ts';
+import type { WorkerContainerMeasured } from './worker-container.ts';
 
-/** The worker's SQS batch size, as serverless/organization-mode.cjs deploys it. */
-export const WORKER_BATCH_SIZE = (
-  createRequire(import.meta.url)(join(PROJECT_ROOT, 'serverless/organization-mode.cjs')) as {
-    WORKER_BATCH_SIZE: number;
-  }
-).WORKER_BATCH_SIZE;
+const ORGANIZATION_MODE = createRequire(import.meta.url)(
+  join(PROJECT_ROOT, 'serverless/organization-mode.cjs'),
+) as { WORKER_BATCH_SIZE: number; WORKER_TIMEOUT_SECONDS: number };
+/** The worker's SQS batch size and timeout, as serverless/organization-mode.cjs deploys them. */
+export const WORKER_BATCH_SIZE = ORGANIZATION_MODE.WORKER_BATCH_SIZE;
+export const WORKER_TIMEOUT_SECONDS = ORGANIZATION_MODE.WORKER_TIMEOUT_SECONDS;
 
 export interface OrganizationRunOptions {
   /** Member accounts besides the hub (the organization's management account, checked too). */
@@ -43,6 +44,8 @@ export interface OrganizationRunOptions {
   latencyMs: number;
   ratePerSecond: number;
   burst: number;
+  /** After the two periods: one deployed worker container on the same endpoints (a third step). */
+  container: (bed: OrganizationTestBed) => Promise<WorkerContainerMeasured>;
   progress: (line: string) => void;
 }
 
@@ -92,9 +95,14 @@ export interface OrganizationRunMeasured {
   ratePerSecond: number;
   burst: number;
   periods: OrganizationPeriodMeasured[];
-  /** process.resourceUsage().maxRSS of this process before and after the two periods. */
-  processPeakRssBeforeMib: number;
-  processPeakRssAfterMib: number;
+  /**
+   * process.resourceUsage().maxRSS of the bench process (simulator, dynalite, endpoints and the
+   * in-process workers: not a Lambda container's) before and after the two periods.
+   */
+  benchProcessPeakRssBeforeMib: number;
+  benchProcessPeakRssAfterMib: number;
+  /** One deployed worker container (a process of its own) serving `batches` batches. */
+  container: WorkerContainerMeasured;
 }
 
 /** The scenario: every model ENABLED, `latencyMs` a call, each account and region its rate. */
@@ -121,6 +129,23 @@ export function organizationScenarioYaml(options: {
   ].join('\n');
 }
 
+/** The config: `models` in `regions`, in every account of the organization. */
+export function organizationConfigYaml(
+  models: readonly string[],
+  regions: readonly string[],
+): string {
+  return `${watchedConfigYaml(models, regions)}accounts:\n  roleName: bedrock-access-monitor-read\n  organization: {}\n`;
+}
+
+/** `items` in consecutive groups of `size` (SQS batches), the last one shorter. */
+export function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`a batch size must be >= 1, got ${size}`);
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
 export function memberIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(100_000_000_000 + i + 1));
 }
@@ -129,7 +154,7 @@ export async function measureOrganizationRun(
   options: OrganizationRunOptions,
 ): Promise<OrganizationRunMeasured> {
   const members = memberIds(options.members);
-  const configYaml = `${watchedConfigYaml(options.models, options.regions)}accounts:\n  roleName: bedrock-access-monitor-read\n  organization: {}\n`;
+  const configYaml = organizationConfigYaml(options.models, options.regions);
   const rssBefore = process.resourceUsage().maxRSS;
   const bed = await OrganizationTestBed.start(
     organizationScenarioYaml({ memberIds: members, ...options }),
@@ -161,6 +186,11 @@ export async function measureOrganizationRun(
         `organization ${phase} period: ${last.messages} accounts, ${round(last.wallMs)} ms, ${last.unknown} UNKNOWN, ${last.failedMessages} failed, DynamoDB per account ${JSON.stringify(last.dynamoPerAccount)}`,
       );
     }
+    const rssAfter = process.resourceUsage().maxRSS;
+    const container = await options.container(bed);
+    options.progress(
+      `worker container, ${container.models} x ${container.regions}: ${container.accountsServed} accounts in ${container.batches} batches, ${container.unknown} UNKNOWN, ${container.failedMessages} failed, peak RSS ${container.peakRssMib} MiB`,
+    );
     return {
       accounts: members.length + 1,
       members: members.length,
@@ -173,8 +203,9 @@ export async function measureOrganizationRun(
       ratePerSecond: options.ratePerSecond,
       burst: options.burst,
       periods,
-      processPeakRssBeforeMib: round(rssBefore / 1024, 1),
-      processPeakRssAfterMib: round(process.resourceUsage().maxRSS / 1024, 1),
+      benchProcessPeakRssBeforeMib: round(rssBefore / 1024, 1),
+      benchProcessPeakRssAfterMib: round(rssAfter / 1024, 1),
+      container,
     };
   } finally {
     await bed.close();
@@ -193,10 +224,9 @@ async function runPeriod(
   const plannerWallMs = performance.now() - plannerStart;
   const plannerCpuUsage = process.cpuUsage(plannerCpu);
 
-  const batches: SQSRecord[][] = [];
-  for (let i = 0; i < messages.length; i += WORKER_BATCH_SIZE) {
-    batches.push(messages.slice(i, i + WORKER_BATCH_SIZE).map((message) => sqsRecord(message)));
-  }
+  const batches = batchesOf(messages, WORKER_BATCH_SIZE).map((batch) =>
+    batch.map((message) => sqsRecord(message)),
+  );
   const dynamoBefore = bed.dynamo.requests.length;
   const consumedBefore = bed.dynamo.consumed.length;
   const publishedBefore = bed.sns.published.length;

@@ -40,6 +40,12 @@ import { measureScale } from './scale.ts';
 import { readDeployedStack, runsPerMonth } from './serverless-stack.ts';
 import { round } from './stats.ts';
 import { measureSteadyState } from './steady-state.ts';
+import {
+  measureWorkerContainerAtScale,
+  runWorkerContainer,
+  type WorkerContainerMeasured,
+} from './worker-container.ts';
+import { workerMemorySizeMb } from './worker-memory.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -49,6 +55,11 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 // Issue 10's real organization: 100 member accounts (and the hub), 10 invocations at a time.
 const ORGANIZATION_MEMBERS = 100;
 const ORGANIZATION_CONCURRENCY = 10;
+// One worker container: 10 batches of the real organization (50 accounts, so its per-account
+// client caches grow as in a container serving many), and 3 batches at 60 x 12 (15 to 19 s each:
+// under a minute).
+const CONTAINER_BATCHES = 10;
+const CONTAINER_BATCHES_AT_SCALE = 3;
 
 function numberOption(name: string, fallback: number): number {
   const index = args.indexOf(name);
@@ -77,6 +88,17 @@ async function main(): Promise<void> {
       { entry: 'bench/handler-child.ts' },
       join(workDir, 'handler-child'),
     );
+    // Organization mode's worker, bundled as serverless-esbuild bundles every function.
+    const workerBundle = await bundleLikeDeployed(
+      stack,
+      { entry: 'handlers/check-account.ts' },
+      join(workDir, 'worker'),
+    );
+    const worker = {
+      handlerBundle: workerBundle.file,
+      childBundle: handlerChild.file,
+      memoryMb: await workerMemorySizeMb(stack.memorySizeMb),
+    };
 
     // 3 first: imports are timed best while nothing else runs.
     const coldStart = await measureColdStart({
@@ -178,8 +200,28 @@ async function main(): Promise<void> {
         ratePerSecond: SCALE.ratePerSecond,
         // One token to begin with, so the rate, not the bucket, sets how long an account takes.
         burst: 1,
+        container: (bed) =>
+          runWorkerContainer(bed, {
+            ...worker,
+            batches: CONTAINER_BATCHES,
+            models: smallModels.length,
+            regions: smallRegions.length,
+          }),
         progress,
       });
+      // The worker's largest size: a member watched at 60 x 12, the scale scenario's Bedrock.
+      const containerAtScale = await measureWorkerContainerAtScale({
+        ...worker,
+        batches: CONTAINER_BATCHES_AT_SCALE,
+        models: SCALE.models,
+        regions: SCALE.regions,
+        latencyMs: SCALE.latencyMs,
+        ratePerSecond: SCALE.ratePerSecond,
+        burst: SCALE.burst,
+      });
+      progress(
+        `worker container, ${containerAtScale.models} x ${containerAtScale.regions}: ${containerAtScale.accountsServed} accounts in ${containerAtScale.batches} batches, ${containerAtScale.unknown} UNKNOWN, peak RSS ${containerAtScale.peakRssMib} MiB`,
+      );
       const report = assemble({
         startedAt,
         stack,
@@ -190,6 +232,8 @@ async function main(): Promise<void> {
         defaultPairs: targetsOf(defaultConfig).length,
         historyLineBytes,
         organizationRun,
+        containerAtScale,
+        workerMemoryMb: worker.memoryMb,
       });
       process.stdout.write(`${renderReport(report)}\n`);
       if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -211,6 +255,8 @@ function assemble(parts: {
   defaultPairs: number;
   historyLineBytes: HistoryLineBytes;
   organizationRun: OrganizationRunMeasured;
+  containerAtScale: WorkerContainerMeasured;
+  workerMemoryMb: number;
 }): BenchReport {
   const { stack, scale, steadyState, coldStart, deployedHandler } = parts;
   const { handlerFile: _handlerFile, ...coldStartReport } = coldStart;
@@ -260,6 +306,7 @@ function assemble(parts: {
   const defaultCost = estimates.find((estimate) => estimate.name === 'default config');
   const organization = assembleOrganization({
     run: parts.organizationRun,
+    worker: { atScale: parts.containerAtScale, memoryMb: parts.workerMemoryMb },
     scaleMedianWallMs: handlerScale?.medianWallMs ?? Number.NaN,
     runsPerMonth: runs,
     memoryMb: stack.memorySizeMb,
@@ -334,6 +381,7 @@ function assemble(parts: {
 /** Parts 6 to 8 from the organization run, part 1's scale run and part 5's single stack. */
 function assembleOrganization(parts: {
   run: OrganizationRunMeasured;
+  worker: { atScale: WorkerContainerMeasured; memoryMb: number };
   scaleMedianWallMs: number;
   runsPerMonth: number;
   memoryMb: number;
@@ -344,7 +392,7 @@ function assembleOrganization(parts: {
   if (parts.singleStack === undefined || coldRun === undefined) {
     throw new Error("the organization cost needs part 5's default-config figures");
   }
-  const real = realPart(parts.run);
+  const real = realPart(parts.run, parts.worker);
   const model = modelPart({ scaleMedianWallMs: parts.scaleMedianWallMs, real: parts.run });
   const cost = costPart({
     real: parts.run,

@@ -249,3 +249,4 @@ class OrganizationModePlugin {
 module.exports = OrganizationModePlugin;
 module.exports.organizationResources = organizationResources;
 module.exports.WORKER_BATCH_SIZE = WORKER_BATCH_SIZE;
+module.exports.WORKER_TIMEOUT_SECONDS = WORKER_TIMEOUT_SECONDS;

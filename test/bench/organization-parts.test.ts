@@ -12,6 +12,7 @@ import type {
   OrganizationPeriodMeasured,
   OrganizationRunMeasured,
 } from '../../bench/organization-run.ts';
+import type { WorkerContainerMeasured } from '../../bench/worker-container.ts';
 
 function period(
   phase: OrganizationPeriodMeasured['phase'],
@@ -56,10 +57,35 @@ function measured(quiet: Partial<OrganizationPeriodMeasured> = {}): Organization
     ratePerSecond: 10,
     burst: 1,
     periods: [period('first'), period('quiet', quiet)],
-    processPeakRssBeforeMib: 200,
-    processPeakRssAfterMib: 260,
+    benchProcessPeakRssBeforeMib: 200,
+    benchProcessPeakRssAfterMib: 260,
+    container: container(5, 4, 10),
   };
 }
+
+function container(
+  models: number,
+  regions: number,
+  batches: number,
+  overrides: Partial<WorkerContainerMeasured> = {},
+): WorkerContainerMeasured {
+  return {
+    models,
+    regions,
+    pairsPerAccount: models * regions,
+    batches,
+    accountsServed: batches * 5,
+    checks: batches * 5 * models * regions,
+    unknown: 0,
+    failedMessages: 0,
+    importMs: 300,
+    medianInvocationMs: 500,
+    peakRssMib: 120,
+    ...overrides,
+  };
+}
+
+const WORKER = { atScale: container(60, 12, 4), memoryMb: 256 };
 
 const SINGLE_STACK = {
   totalWithoutDashboardUsd: 1.3,
@@ -111,12 +137,15 @@ describe('organizationLowerBoundMs', () => {
 
 describe('realPart', () => {
   it('takes requests per account and region from the quiet period and states the formula', () => {
-    const real = realPart(measured());
+    const real = realPart(measured(), WORKER);
     expect(real.requestsPerAccountRegion).toBe(5);
     expect(real.lowerBoundMs).toBe(1_200);
     expect(real.lowerBoundFormula).toBe(
       'ceil(101 accounts / (10 invocations x 5 messages)) x (5 requests per account and region - burst 1) / 10 per s',
     );
+    expect(real.workerContainers.map((c) => c.pairsPerAccount)).toEqual([20, 720]);
+    expect(real.workerMemoryMb).toBe(256);
+    expect(real).not.toHaveProperty('container');
   });
 });
 
@@ -184,11 +213,32 @@ describe('costPart and the goals', () => {
     const quiet = costOf();
     const withGetItem = costOf({ dynamoPerAccount: { Query: 1, GetItem: 1 } });
     const goal = (parts: ReturnType<typeof costOf>) =>
-      organizationGoals({ real: realPart(parts.run), model: parts.model, cost: parts.cost }).find(
-        (g) => g.part === '6 organization, real',
-      );
+      organizationGoals({
+        real: realPart(parts.run, WORKER),
+        model: parts.model,
+        cost: parts.cost,
+      }).find((g) => g.part === '6 organization, real');
     expect(goal(quiet)?.met).toBe(true);
     expect(goal(withGetItem)?.met).toBe(false);
     expect(goal(withGetItem)?.measured).toContain('Query 1, GetItem 1');
+  });
+
+  it("meets the worker memory goal only while every container's peak RSS is below memorySize and it served every account given", () => {
+    const memoryGoal = (atScale: WorkerContainerMeasured) => {
+      const parts = costOf();
+      return organizationGoals({
+        real: realPart(parts.run, { atScale, memoryMb: 256 }),
+        model: parts.model,
+        cost: parts.cost,
+      }).find((g) => g.part === '6 organization, worker memory');
+    };
+    const within = memoryGoal(container(60, 12, 4, { peakRssMib: 180.5 }));
+    expect(within?.met).toBe(true);
+    expect(within?.goal).toContain('256 MB');
+    expect(within?.measured).toBe(
+      '5 x 4: 120 MiB after 50 accounts (10 batches); 60 x 12: 180.5 MiB after 20 accounts (4 batches)',
+    );
+    expect(memoryGoal(container(60, 12, 4, { peakRssMib: 256 }))?.met).toBe(false);
+    expect(memoryGoal(container(60, 12, 4, { accountsServed: 19 }))?.met).toBe(false);
   });
 });

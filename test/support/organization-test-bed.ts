@@ -43,6 +43,8 @@ export class OrganizationTestBed {
     readonly sqs: SqsEndpoint,
     /** In front of dynalite: every DynamoDB request the handlers sent, in order. */
     readonly dynamoRequests: LostResponseProxy,
+    /** What start() set in process.env: the endpoints, credentials and the handlers' settings. */
+    readonly environment: Readonly<Record<string, string>>,
     private readonly cleanup: () => Promise<void>,
   ) {}
 
@@ -56,7 +58,7 @@ export class OrganizationTestBed {
     const configPath = join(dir.path, 'watched-models.yml');
     await writeFile(configPath, configYaml);
     const saved = { ...process.env };
-    Object.assign(process.env, {
+    const environment: Record<string, string> = {
       ...simulator.endpointEnv,
       AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
       AWS_ENDPOINT_URL_SNS: sns.url,
@@ -69,8 +71,9 @@ export class OrganizationTestBed {
       WATCHED_MODELS_FILE: configPath,
       WORK_QUEUE_URL: sqs.queueUrl(QUEUE_NAME),
       SCHEDULE_PERIOD_MS: String(SCHEDULE_PERIOD_MS),
-    });
-    return new OrganizationTestBed(simulator, dynamo, sns, sqs, proxy, async () => {
+    };
+    Object.assign(process.env, environment);
+    return new OrganizationTestBed(simulator, dynamo, sns, sqs, proxy, environment, async () => {
       process.env = saved;
       await proxy.close();
       await Promise.all([simulator.close(), dynamo.close(), sns.close(), sqs.close()]);
