@@ -6,9 +6,9 @@
  * runs only the one whose write lands owns it. `deliverClaimed` then, for each event the run
  * owns: makes the opt-in verification call (billed, so only the owner makes it) and keeps its
  * result on the entry, writes the history (grant transitions), publishes to each target (SNS,
- * and EventBridge when a bus is set), and removes the entry. Each target is tracked apart: a
- * target that accepted the event is recorded on the entry, so a later run sends it only to
- * the targets still owed. An entry whose delivery failed stays in the outbox under its claim;
+ * and EventBridge when a bus is set), and removes the entry. Each target is tracked apart
+ * (owed-targets.ts, shared with the member accounts' outbox): a target that accepted the event
+ * is recorded on the entry, so a later run sends it only to the targets still owed. An entry whose delivery failed stays in the outbox under its claim;
  * once the claim's lease has lapsed the next run that writes the pair takes it over and
  * delivers it.
  *
@@ -24,6 +24,7 @@ import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
 import type { MonitorLog } from './monitor-log.ts';
+import { type DeliveryChannel, publishToOwedTargets, settleDelivery } from './owed-targets.ts';
 
 /** Who claims: one run, at one observation instant. */
 export interface Claimant {
@@ -208,57 +209,27 @@ async function deliverOne(
     }
   }
   if (isTransitionEvent(current.event)) await deps.store.appendHistory(current.event);
-  const owed = deps.notify.has(current.event.kind)
-    ? deliveryTargets(deps).filter(({ target }) => !current.delivered?.includes(target))
-    : [];
-  const accepted: DeliveryTarget[] = [];
-  let failed = false;
-  for (const { target, notifier } of owed) {
-    try {
-      await notifier.publish(current.event);
-      accepted.push(target);
-      report.published += 1;
-    } catch (error) {
-      failed = true;
-      // A bug of ours (rendering, say) is a defect, never a target that was down; the event
-      // stays in the outbox either way.
-      if (isProgrammingError(error)) {
-        report.defects.push(error);
-        continue;
-      }
-      report.failed += 1;
-      deps.log?.warn('Notification failed; it stays in the outbox for the next run', {
-        eventId: current.event.eventId,
-        target,
-        error: (error as Error).message,
-      });
-    }
-  }
-  if (failed) {
-    // Recorded under this run's claim, so the next run sends only to the targets still owed.
-    if (accepted.length === 0) return;
-    const delivered = [...(current.delivered ?? []), ...accepted];
-    if (!(await deps.store.updateOutboxEntry(pair, { ...current, delivered }))) report.lost += 1;
-    return;
-  }
-  await deps.store.removeFromOutbox(pair, current.event.eventId);
-}
-
-function isProgrammingError(error: unknown): boolean {
-  return (
-    error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError
-  );
+  const targets = deps.notify.has(current.event.kind) ? deliveryTargets(deps) : [];
+  const outcome = await publishToOwedTargets(current.event, current.delivered, targets, deps.log);
+  report.published += outcome.accepted.length;
+  report.failed += outcome.failed.length;
+  report.defects.push(...outcome.defects);
+  const settled = await settleDelivery(current, outcome, {
+    update: (updated) => deps.store.updateOutboxEntry(pair, updated),
+    remove: () => deps.store.removeFromOutbox(pair, current.event.eventId),
+  });
+  if (settled === 'lost') report.lost += 1;
 }
 
 /** The targets events go to, in the order they are tried: SNS, then the EventBridge bus. */
-function deliveryTargets(
-  deps: DeliveryDeps,
-): Array<{ target: DeliveryTarget; notifier: Notifier }> {
+function deliveryTargets(deps: DeliveryDeps): Array<DeliveryChannel<AnnouncedEvent>> {
+  const channel = (target: DeliveryTarget, notifier: Notifier) => ({
+    target,
+    publish: (event: AnnouncedEvent) => notifier.publish(event),
+  });
   return [
-    { target: 'sns', notifier: deps.notifier },
-    ...(deps.eventBus === undefined
-      ? []
-      : [{ target: 'eventbridge' as const, notifier: deps.eventBus }]),
+    channel('sns', deps.notifier),
+    ...(deps.eventBus === undefined ? [] : [channel('eventbridge', deps.eventBus)]),
   ];
 }
 
