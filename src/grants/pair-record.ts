@@ -57,7 +57,8 @@ export interface VerificationRecord {
 export const DELIVERY_TARGETS = ['sns', 'eventbridge'] as const;
 export type DeliveryTarget = (typeof DELIVERY_TARGETS)[number];
 
-export interface OutboxEntry<E extends AnnouncedEvent = AnnouncedEvent> {
+/** An event waiting in an outbox: a pair's, or a member account's reachability's. */
+export interface OutboxEntry<E extends { eventId: string } = AnnouncedEvent> {
   event: E;
   /** When a run last claimed the delivery; an old claim means that run died or failed. */
   claimedAt: string;

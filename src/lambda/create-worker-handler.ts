@@ -17,8 +17,7 @@ import {
   WorkMessageError,
 } from '../errors.ts';
 import type { MonitorLog } from '../monitor/monitor-log.ts';
-import { createBusPublisher } from '../notify/eventbridge-publisher.ts';
-import type { Notifier } from '../notify/notifier.ts';
+import { type BusNotifier, createBusPublisher } from '../notify/eventbridge-publisher.ts';
 import { createSnsNotifier } from '../notify/sns-notifier.ts';
 import { checkMember, type MemberCheckResult } from '../organization/check-member.ts';
 import { createMemberAvailability } from '../organization/member-availability.ts';
@@ -39,8 +38,11 @@ export interface WorkerHandlerOptions {
   now?: () => Date;
   /** Default: one client in the function's region, created once. */
   sts?: STSClient;
-  /** Default: the EVENT_BUS_NAME bus, when set; members' transitions go there too. */
-  eventBus?: Notifier;
+  /**
+   * Default: the EVENT_BUS_NAME bus, when set; members' events go there too, their
+   * reachability events included.
+   */
+  eventBus?: BusNotifier;
 }
 
 export type WorkerHandler = (event: SQSEvent, context: MonitorContext) => Promise<SQSBatchResponse>;

@@ -14,6 +14,20 @@ import { isAwsOrNetworkError } from '../bedrock/network-errors.ts';
 import { describeError, EventBridgeDeliveryError } from '../errors.ts';
 import type { AnnouncedEvent } from '../events/announced-event.ts';
 import type { EventKind } from '../events/event-kinds.ts';
+import type { AccountEvent } from '../organization/account-event.ts';
+
+/**
+ * What goes to the bus: every announced event, and a member account's reachability events
+ * (organization mode), which go to SNS with a rendering of their own but to the bus as they
+ * are, like the others: the event JSON as detail, a detail-type per kind.
+ */
+export type BusEvent = AnnouncedEvent | AccountEvent;
+
+/** A bus to publish to: pairs' events and accounts' events alike (the worker hands it both). */
+export interface BusNotifier {
+  /** Rejects when the bus did not accept the event; it then stays in the outbox for the bus. */
+  publish(event: BusEvent): Promise<void>;
+}
 
 /** Custom sources may not start with `aws.`; rules match on this one. */
 export const EVENTBRIDGE_SOURCE = 'bedrock-access-monitor';
@@ -44,12 +58,12 @@ export type PublishOutcome =
 
 export interface EventBridgePublisher {
   /** Sends one event; rejects with EventBridgeDeliveryError when it was not accepted. */
-  publish(event: AnnouncedEvent): Promise<void>;
+  publish(event: BusEvent): Promise<void>;
   /**
    * Sends events in as few PutEvents as the limits allow; one outcome per event, in order.
    * Rejects only for a programming error.
    */
-  publishAll(events: readonly AnnouncedEvent[]): Promise<PublishOutcome[]>;
+  publishAll(events: readonly BusEvent[]): Promise<PublishOutcome[]>;
 }
 
 export interface EventBridgePublisherOptions {
@@ -68,7 +82,7 @@ export function createEventBridgePublisher(
   const { client, eventBusName } = options;
   if (eventBusName === '') throw new RangeError('eventBusName must not be empty');
 
-  const publishAll = async (events: readonly AnnouncedEvent[]): Promise<PublishOutcome[]> => {
+  const publishAll = async (events: readonly BusEvent[]): Promise<PublishOutcome[]> => {
     const outcomes: PublishOutcome[] = [];
     for (const batch of batches(
       events.map((event) => ({ event, entry: toEntry(event, eventBusName) })),
@@ -88,7 +102,7 @@ export function createEventBridgePublisher(
 }
 
 /** The PutEvents entry of one event. */
-export function toEntry(event: AnnouncedEvent, eventBusName: string): PutEventsRequestEntry {
+export function toEntry(event: BusEvent, eventBusName: string): PutEventsRequestEntry {
   return {
     EventBusName: eventBusName,
     Source: EVENTBRIDGE_SOURCE,
@@ -98,7 +112,7 @@ export function toEntry(event: AnnouncedEvent, eventBusName: string): PutEventsR
   };
 }
 
-type Item = { event: AnnouncedEvent; entry: PutEventsRequestEntry };
+type Item = { event: BusEvent; entry: PutEventsRequestEntry };
 
 /** An entry's size as EventBridge counts it: 14 bytes for Time, the UTF-8 bytes of the rest. */
 function entrySize(entry: PutEventsRequestEntry): number {
@@ -136,17 +150,13 @@ async function send(
   eventBusName: string,
   batch: readonly Item[],
 ): Promise<PublishOutcome[]> {
-  const failAll = (
-    describe: (event: AnnouncedEvent) => string,
-    code: string | null,
-    cause?: unknown,
-  ) =>
+  const failAll = (describe: (event: BusEvent) => string, code: string | null, cause?: unknown) =>
     batch.map(({ event }) => ({
       eventId: event.eventId,
       ok: false as const,
       error: new EventBridgeDeliveryError(describe(event), code, { cause }),
     }));
-  const about = (event: AnnouncedEvent) =>
+  const about = (event: BusEvent) =>
     `the ${event.kind} event ${event.eventId} (bus ${eventBusName})`;
 
   if (batch.length === 1 && entrySize((batch[0] as Item).entry) >= MAX_BYTES) {

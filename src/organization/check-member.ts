@@ -13,6 +13,7 @@ import type { MonitorLog } from '../monitor/monitor-log.ts';
 import { leaseCutoff, newClaimToken } from '../monitor/outbox.ts';
 import { runCheck } from '../monitor/run-check.ts';
 import type { RunSummary } from '../monitor/run-summary.ts';
+import type { BusNotifier } from '../notify/eventbridge-publisher.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
@@ -26,8 +27,11 @@ export interface MemberCheckDeps {
   availabilityFor(account: string): AvailabilitySource;
   store: StateStore;
   notifier: Notifier;
-  /** The EventBridge bus every announced transition also goes to, when one is set. */
-  eventBus?: Notifier;
+  /**
+   * The EventBridge bus, when one is set: every announced event goes there too, the account's
+   * reachability events included.
+   */
+  eventBus?: BusNotifier;
   /** Verification calls for the hub's own account only: a member's model is invoked nowhere. */
   verifier?: Verifier;
   /**
@@ -36,7 +40,7 @@ export interface MemberCheckDeps {
    */
   catalog?: CatalogSource;
   hubAccount: string;
-  reachability: Omit<ReachabilityDeps, 'confirm' | 'notify'>;
+  reachability: Omit<ReachabilityDeps, 'confirm' | 'notify' | 'eventBus'>;
   schedulePeriodMs: number;
   deadline: number;
   outboxLeaseMs: number;
@@ -68,6 +72,7 @@ export async function checkMember(
     recordReachability(
       {
         ...deps.reachability,
+        ...(deps.eventBus === undefined ? {} : { eventBus: deps.eventBus }),
         confirm: deps.config.confirmRevocation,
         notify: deps.config.notify,
       },

@@ -6,6 +6,7 @@
  * than the last one counted (out of order) changes nothing. A transient failure is no
  * observation at all: the caller does not decide on it.
  */
+import type { OutboxEntry } from '../grants/pair-record.ts';
 import { type AccountEvent, accountEvent } from './account-event.ts';
 
 /** What is stored about one member account; `version` and `outbox` as for a pair (outbox.ts). */
@@ -22,7 +23,7 @@ export interface AccountStatus {
   /** The last period this record counted. */
   lastObservedAt: string;
   version: number;
-  outbox: Array<{ event: AccountEvent; claimedAt: string; claimToken?: string }>;
+  outbox: Array<OutboxEntry<AccountEvent>>;
 }
 
 interface ObservedAccount {

@@ -1,14 +1,22 @@
 /**
  * One period's reachability of a member account, decided (reachability.ts), claimed with the
- * same conditional write and outbox as a pair's transition (monitor/outbox.ts), and delivered:
- * published when `notify` names its kind, then removed from the outbox. A publish that fails
- * leaves the event in the outbox, under this run's claim, for a later period to take over.
+ * same conditional write and outbox as a pair's transition (monitor/outbox.ts), and delivered
+ * as a pair's event is (monitor/owed-targets.ts): when `notify` names its kind, to the SNS topic
+ * and, when a bus is set, to the EventBridge bus, each target tracked apart; then removed from
+ * the outbox. A target that failed leaves the event in the outbox, under this run's claim, with
+ * the targets that accepted it, for a later period to take over and send to the others only.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { describeError, NotificationError } from '../errors.ts';
 import type { EventKind } from '../events/event-kinds.ts';
+import type { DeliveryTarget } from '../grants/pair-record.ts';
 import type { MonitorLog } from '../monitor/monitor-log.ts';
 import { type Claimant, claimWrite } from '../monitor/outbox.ts';
+import {
+  type DeliveryChannel,
+  publishToOwedTargets,
+  settleDelivery,
+} from '../monitor/owed-targets.ts';
 import type { AccountStatusStore } from '../state/dynamodb-account-status.ts';
 import type { AccountEvent } from './account-event.ts';
 import { decideReachability, type ReachabilityObservation } from './reachability.ts';
@@ -41,7 +49,10 @@ export function createAccountEventPublisher(
 
 export interface ReachabilityDeps {
   store: AccountStatusStore;
+  /** The SNS topic, with the account events' own rendering (render-account-event.ts). */
   publisher: AccountEventPublisher;
+  /** The EventBridge bus, when one is set; none: account events go to `publisher` only. */
+  eventBus?: AccountEventPublisher;
   notify: readonly EventKind[];
   confirm: number;
   log?: MonitorLog;
@@ -70,26 +81,36 @@ export async function recordReachability(
     // Lost to another worker handling the same account: decide again on what it stored.
     if (!(await deps.store.write(claim.record, claim.expectedVersion))) continue;
     report.decided = decision.event;
+    const defects: unknown[] = [];
     for (const entry of claim.record.outbox) {
       if (!claim.owned.includes(entry.event.eventId)) continue;
       const event = entry.event;
       deps.log?.info('Account reachability changed', { ...event });
-      if (deps.notify.includes(event.kind)) {
-        try {
-          await deps.publisher.publish(event);
-          report.published += 1;
-        } catch (error) {
-          report.failed += 1;
-          deps.log?.warn('Notification failed; it stays in the outbox for a later period', {
-            eventId: event.eventId,
-            error: describeError(error),
-          });
-          continue;
-        }
-      }
-      await deps.store.removeFromOutbox(observation.account, event.eventId);
+      const targets = deps.notify.includes(event.kind) ? deliveryTargets(deps) : [];
+      const outcome = await publishToOwedTargets(event, entry.delivered, targets, deps.log);
+      report.published += outcome.accepted.length;
+      report.failed += outcome.failed.length;
+      defects.push(...outcome.defects);
+      await settleDelivery(entry, outcome, {
+        update: (updated) => deps.store.updateOutboxEntry(observation.account, updated),
+        remove: () => deps.store.removeFromOutbox(observation.account, event.eventId),
+      });
     }
+    // A bug of ours fails the invocation, once the targets that accepted are recorded.
+    if (defects.length > 0) throw defects[0];
     return report;
   }
   return report;
+}
+
+/** The targets account events go to, in the order they are tried: SNS, then the bus. */
+function deliveryTargets(deps: ReachabilityDeps): Array<DeliveryChannel<AccountEvent>> {
+  const channel = (target: DeliveryTarget, publisher: AccountEventPublisher) => ({
+    target,
+    publish: (event: AccountEvent) => publisher.publish(event),
+  });
+  return [
+    channel('sns', deps.publisher),
+    ...(deps.eventBus === undefined ? [] : [channel('eventbridge', deps.eventBus)]),
+  ];
 }

@@ -4,6 +4,7 @@
  * stored item, recognised before the engine or the CLI trusts it.
  */
 import * as z from 'zod';
+import { DELIVERY_TARGETS } from '../grants/pair-record.ts';
 import { ACCOUNT_EVENT_KINDS, ACCOUNT_EVENT_SCHEMA } from '../organization/account-event.ts';
 import type { AccountStatus } from '../organization/reachability.ts';
 
@@ -22,6 +23,15 @@ const accountEventSchema = z.object({
   reason: z.string(),
 });
 
+/** One entry of the account's outbox (OutboxEntry<AccountEvent>). */
+export const accountOutboxEntrySchema = z.object({
+  event: accountEventSchema,
+  claimedAt: instant,
+  claimToken: z.optional(z.string()),
+  /** The targets that already accepted the event; absent: none yet. */
+  delivered: z.optional(z.array(z.enum(DELIVERY_TARGETS))),
+});
+
 export const accountStatusSchema = z.object({
   account: accountId,
   accountName: nullableString,
@@ -37,13 +47,7 @@ export const accountStatusSchema = z.object({
   ),
   lastObservedAt: instant,
   version: z.int().check(z.gte(1)),
-  outbox: z.array(
-    z.object({
-      event: accountEventSchema,
-      claimedAt: instant,
-      claimToken: z.optional(z.string()),
-    }),
-  ),
+  outbox: z.array(accountOutboxEntrySchema),
 });
 
 // Field for field: a change of AccountStatus that the schema misses fails to compile here.

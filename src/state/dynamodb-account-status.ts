@@ -15,17 +15,26 @@ import {
   readAccountStatusItem,
   toAccountStatusItem,
 } from './account-status-item.ts';
+import { accountOutboxEntrySchema } from './account-status-schema.ts';
 import { describeItemKey, isConditionFailure } from './dynamodb-items.ts';
 import type { DynamoDbStateStoreOptions } from './dynamodb-state-store.ts';
+import { describeInvalidRecord } from './pair-record-schema.ts';
 import { versionedPut } from './versioned-put.ts';
 
 export interface AccountStatusStore {
   load(account: string): Promise<AccountStatus | undefined>;
   /** Whether `record` replaced version `expectedVersion` (0: none stored); false: another run did. */
   write(record: AccountStatus, expectedVersion: number): Promise<boolean>;
+  /**
+   * Replaces an outbox entry (the targets that accepted it) while this run's claim still holds
+   * it, and bumps the version; false: the entry is gone or another run's claim holds it.
+   */
+  updateOutboxEntry(account: string, entry: AccountOutboxEntry): Promise<boolean>;
   /** Drops a delivered event from the account's outbox. */
   removeFromOutbox(account: string, eventId: string): Promise<void>;
 }
+
+export type AccountOutboxEntry = AccountStatus['outbox'][number];
 
 export class DynamoDbAccountStatusStore implements AccountStatusStore {
   /** Items the pairs' Query read (null: none stored), each used by the next `load` once. */
@@ -82,6 +91,44 @@ export class DynamoDbAccountStatusStore implements AccountStatusStore {
       },
       (operation, purpose, request) => this.send(operation, purpose, request),
     );
+  }
+
+  async updateOutboxEntry(account: string, entry: AccountOutboxEntry): Promise<boolean> {
+    const eventId = entry.event.eventId;
+    const parsed = accountOutboxEntrySchema.safeParse(entry);
+    if (!parsed.success) {
+      throw new StateStoreError(
+        `refusing to write an invalid outbox entry ${eventId} of account ${account} to DynamoDB table "${this.tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
+      );
+    }
+    try {
+      await this.send('UpdateItem', `updating ${eventId} in the outbox of ${account}`, () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: reachabilityItemKey(account),
+            // The version bump makes any write based on the old entry lose its condition.
+            UpdateExpression: 'SET #outbox.#eventId = :entry ADD #version :one',
+            ConditionExpression: '#outbox.#eventId.#claimToken = :claimToken',
+            ExpressionAttributeNames: {
+              '#outbox': 'outbox',
+              '#eventId': eventId,
+              '#claimToken': 'claimToken',
+              '#version': 'version',
+            },
+            ExpressionAttributeValues: {
+              ':entry': parsed.data,
+              ':claimToken': entry.claimToken ?? null,
+              ':one': 1,
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async removeFromOutbox(account: string, eventId: string): Promise<void> {

@@ -2,15 +2,20 @@
  * Organization mode on a laptop (the demo, `status`): each member account's reachability in a
  * JSON file beside the state file (`state.json` -> `state.accounts.json`), with the DynamoDB
  * store's semantics (dynamodb-account-status.ts): a write applies only while the stored version
- * is the expected one (0: none stored), and removing a delivered event bumps the version. Every
- * change re-reads the file and replaces it atomically, one change at a time in this process.
+ * is the expected one (0: none stored), an outbox entry is updated only under its claim, and
+ * updating or removing an entry bumps the version. Every change re-reads the file and replaces
+ * it atomically, one change at a time in this process.
  */
 import { readFile } from 'node:fs/promises';
 import { StateFileError } from '../errors.ts';
 import type { AccountStatus } from '../organization/reachability.ts';
-import { accountStatusSchema, asAccountStatus } from './account-status-schema.ts';
+import {
+  accountOutboxEntrySchema,
+  accountStatusSchema,
+  asAccountStatus,
+} from './account-status-schema.ts';
 import { changeSerially, writeAtomically } from './atomic-file.ts';
-import type { AccountStatusStore } from './dynamodb-account-status.ts';
+import type { AccountOutboxEntry, AccountStatusStore } from './dynamodb-account-status.ts';
 import { describeInvalidRecord } from './pair-record-schema.ts';
 import type { SkippedItem } from './state-store.ts';
 
@@ -61,6 +66,29 @@ export class FileAccountStatusStore implements AccountStatusStore {
     return this.#change((statuses) => {
       if ((statuses.get(record.account)?.version ?? 0) !== expectedVersion) return false;
       statuses.set(record.account, record);
+      return true;
+    });
+  }
+
+  async updateOutboxEntry(account: string, entry: AccountOutboxEntry): Promise<boolean> {
+    const eventId = entry.event.eventId;
+    const parsed = accountOutboxEntrySchema.safeParse(entry);
+    if (!parsed.success) {
+      throw new StateFileError(
+        `refusing to write an invalid outbox entry ${eventId} of account ${account} to ${this.path}: ${describeInvalidRecord(parsed.error.issues)}`,
+      );
+    }
+    return this.#change((statuses) => {
+      const current = statuses.get(account);
+      const index = current?.outbox.findIndex((held) => held.event.eventId === eventId) ?? -1;
+      if (current === undefined || index < 0) return false;
+      const token = current.outbox[index]?.claimToken;
+      if (token === undefined || token !== entry.claimToken) return false;
+      statuses.set(account, {
+        ...current,
+        outbox: current.outbox.with(index, entry),
+        version: current.version + 1,
+      });
       return true;
     });
   }

@@ -185,13 +185,86 @@ describe('organization mode, planner and worker over real sockets', () => {
       const worker = bed.newWorker();
       for (const tick of [0, 1]) await bed.period(worker, tick);
 
+      // The unreachable member's account event goes there too (the next test).
+      const grants = bus.accepted.filter(({ detailType }) =>
+        detailType.startsWith('Bedrock Model'),
+      );
       expect(
-        bus.accepted.map(({ detailType, detail }) => [detailType, JSON.parse(detail).account]),
+        grants.map(({ detailType, detail }) => [detailType, JSON.parse(detail).account]),
       ).toEqual([['Bedrock Model Access Ready', READY]]);
-      expect(JSON.parse(bus.accepted[0]?.detail ?? '{}')).toMatchObject({
+      expect(JSON.parse(grants[0]?.detail ?? '{}')).toMatchObject({
         accountName: 'prod-ml',
         modelId: CLAUDE,
       });
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it("sends a member's account-unreachable to the EventBridge bus too, once", async () => {
+    bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
+    const bus = await startEventBridgeEndpoint({ buses: ['ops-events'] });
+    try {
+      Object.assign(process.env, {
+        EVENT_BUS_NAME: 'ops-events',
+        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
+      });
+      const worker = bed.newWorker();
+      for (const tick of [0, 1, 2]) await bed.period(worker, tick);
+
+      const unreachable = bus.accepted.filter(
+        ({ detailType }) => detailType === 'Bedrock Access Monitor Account Unreachable',
+      );
+      expect(unreachable.map(({ source, eventBusName }) => [source, eventBusName])).toEqual([
+        ['bedrock-access-monitor', 'ops-events'],
+      ]);
+      // The event JSON itself, as SNS subscribers get it in the default body.
+      const sent = bed.notifications().find((n) => n.attributes.kind === 'account-unreachable');
+      expect(JSON.parse(unreachable[0]?.detail ?? '{}')).toEqual(sent?.event);
+      expect(sent?.event).toMatchObject({ account: DENIED, since: '2026-11-24T12:00:00.000Z' });
+      expect(unreachable[0]?.time).toBe('2026-11-24T12:05:00.000Z');
+      expectOneReadyAndOneUnreachable(bed);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('sends an account event the bus refused once on the next period, to the bus only', async () => {
+    bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
+    const bus = await startEventBridgeEndpoint({ buses: ['ops-events'] });
+    try {
+      Object.assign(process.env, {
+        EVENT_BUS_NAME: 'ops-events',
+        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
+      });
+      const worker = bed.newWorker();
+      let refused = 0;
+      bus.failEntries((entry) => {
+        if (entry.DetailType !== 'Bedrock Access Monitor Account Unreachable') return false;
+        refused += 1;
+        return refused === 1;
+      });
+      await bed.period(worker, 0);
+      await bed.period(worker, 1);
+      const accounts = () =>
+        bus.accepted.filter(({ detailType }) => detailType.includes('Account Unreachable'));
+      expect(refused).toBe(1);
+      expect(accounts()).toEqual([]);
+      expect(
+        bed.logs.some(
+          (line) =>
+            line.message.startsWith('Notification failed') && line.fields?.target === 'eventbridge',
+        ),
+      ).toBe(true);
+
+      await bed.period(worker, 2);
+
+      expect(refused).toBe(2);
+      expect(accounts().map(({ detail }) => JSON.parse(detail).account)).toEqual([DENIED]);
+      // SNS had it in the first period, and only then.
+      expectOneReadyAndOneUnreachable(bed);
+      await bed.period(worker, 3);
+      expect(accounts()).toHaveLength(1);
     } finally {
       await bus.close();
     }

@@ -102,6 +102,117 @@ function describeAccountStatusContract(name: string, space: () => Promise<Space>
       expect(await store.write({ ...held, version: 3 }, 2)).toBe(false);
     });
 
+    it('updates an outbox entry only under its claim token, and bumps the version', async () => {
+      const store = await open();
+      const event = unreachableEvent();
+      const entry = { event, claimedAt: at(1), claimToken: 'token-1' };
+      await store.write(status({ version: 2, reachable: false, outbox: [entry] }), 0);
+
+      // Another run's claim, or an entry no longer there: nothing changes.
+      expect(
+        await store.updateOutboxEntry(ACCOUNT, {
+          ...entry,
+          claimToken: 'token-2',
+          delivered: ['sns'],
+        }),
+      ).toBe(false);
+      expect(await store.updateOutboxEntry(OTHER, { ...entry, delivered: ['sns'] })).toBe(false);
+      expect(await store.load(ACCOUNT)).toMatchObject({ version: 2, outbox: [entry] });
+
+      expect(await store.updateOutboxEntry(ACCOUNT, { ...entry, delivered: ['sns'] })).toBe(true);
+      const after = await store.load(ACCOUNT);
+      expect(after?.outbox).toEqual([{ ...entry, delivered: ['sns'] }]);
+      expect(after?.version).toBe(3);
+
+      await store.removeFromOutbox(ACCOUNT, event.eventId);
+      expect(await store.updateOutboxEntry(ACCOUNT, { ...entry, delivered: ['sns'] })).toBe(false);
+      expect((await store.load(ACCOUNT))?.outbox).toEqual([]);
+    });
+
+    it('refuses to store an invalid outbox entry, naming it', async () => {
+      const store = await open();
+      const entry = { event: unreachableEvent(), claimedAt: at(1), claimToken: 'token-1' };
+      await store.write(status({ version: 2, reachable: false, outbox: [entry] }), 0);
+      const invalid = { ...entry, delivered: ['pager' as 'sns'] };
+      await expect(store.updateOutboxEntry(ACCOUNT, invalid)).rejects.toThrow(
+        `refusing to write an invalid outbox entry ${entry.event.eventId} of account ${ACCOUNT}`,
+      );
+    });
+
+    it('sends a target that refused an event on a later period, not the one that accepted it', async () => {
+      const store = await open();
+      const sns: AccountEvent[] = [];
+      const bus: AccountEvent[] = [];
+      let busDown = true;
+      const deps = {
+        store,
+        publisher: { publish: async (event: AccountEvent) => void sns.push(event) },
+        eventBus: {
+          publish: async (event: AccountEvent) => {
+            if (busDown) throw new Error('EventBridge refused the entry: InternalFailure');
+            bus.push(event);
+          },
+        },
+        notify: ['account-unreachable' as const],
+        confirm: 1,
+      };
+      const observe = (period: number) =>
+        recordReachability(
+          deps,
+          {
+            account: ACCOUNT,
+            accountName: 'sandbox',
+            observedAt: at(period),
+            reachable: false,
+            reason: 'AccessDenied',
+          },
+          // Each period's claim lapses by the next one.
+          { token: `token-${period}`, observedAt: at(period), leaseCutoff: at(period) },
+        );
+
+      expect(await observe(0)).toMatchObject({ published: 1, failed: 1 });
+      expect((await store.load(ACCOUNT))?.outbox).toMatchObject([
+        { claimToken: 'token-0', delivered: ['sns'] },
+      ]);
+      busDown = false;
+      expect(await observe(1)).toMatchObject({ published: 1, failed: 0 });
+
+      expect(sns.map((event) => event.kind)).toEqual(['account-unreachable']);
+      expect(bus).toEqual(sns);
+      expect((await store.load(ACCOUNT))?.outbox).toEqual([]);
+    });
+
+    it('fails on a programming error while publishing, after recording the targets that accepted', async () => {
+      const store = await open();
+      const defect = new TypeError("Cannot read properties of undefined (reading 'kind')");
+      const deps = {
+        store,
+        publisher: { publish: async () => undefined },
+        eventBus: {
+          publish: async () => {
+            throw defect;
+          },
+        },
+        notify: ['account-unreachable' as const],
+        confirm: 1,
+      };
+      const observation = {
+        account: ACCOUNT,
+        accountName: 'sandbox',
+        observedAt: at(0),
+        reachable: false as const,
+        reason: 'AccessDenied',
+      };
+      await expect(
+        recordReachability(deps, observation, {
+          token: 'token-0',
+          observedAt: at(0),
+          leaseCutoff: at(-1),
+        }),
+      ).rejects.toBe(defect);
+      expect((await store.load(ACCOUNT))?.outbox).toMatchObject([{ delivered: ['sns'] }]);
+    });
+
     it('announces account-unreachable once when two workers record the same periods at once', async () => {
       const store = await open();
       const published: AccountEvent[] = [];
