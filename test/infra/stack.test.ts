@@ -966,7 +966,8 @@ describe('the Lambda package', () => {
     expect(code).toContain('"createMonitorHandler"');
     // ESM with a require() for the CommonJS parts of the dependencies.
     expect(lines[0]).toContain("import { createRequire as __bamCreateRequire } from 'node:module'");
-    expect(bundle).toMatch(/export\s*\{\s*\w+ as handler\s*\}/);
+    // A minified name is any JavaScript identifier, `$` included.
+    expect(bundle).toMatch(/export\s*\{\s*[\w$]+ as handler\s*\}/);
 
     const zipBytes = readFileSync(zipPath).length;
     const report = `Lambda package: ${(zipBytes / 1024).toFixed(0)} KiB zipped, entry ${(bundle.length / 1024).toFixed(0)} KiB, ${entries.length} modules ${(code.length / 1024).toFixed(0)} KiB`;
