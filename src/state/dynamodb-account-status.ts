@@ -6,7 +6,7 @@
  * pairs (`readAlongside`), so a quiet period reads the account once and writes nothing.
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describeError, StateStoreError } from '../errors.ts';
 import type { AccountStatus } from '../organization/reachability.ts';
 import {
@@ -18,6 +18,7 @@ import {
 import { accountOutboxEntrySchema } from './account-status-schema.ts';
 import { describeItemKey, isConditionFailure } from './dynamodb-items.ts';
 import type { DynamoDbStateStoreOptions } from './dynamodb-state-store.ts';
+import { removeOutboxEntry, replaceClaimedOutboxEntry } from './outbox-updates.ts';
 import { describeInvalidRecord } from './pair-record-schema.ts';
 import { versionedPut } from './versioned-put.ts';
 
@@ -101,54 +102,28 @@ export class DynamoDbAccountStatusStore implements AccountStatusStore {
         `refusing to write an invalid outbox entry ${eventId} of account ${account} to DynamoDB table "${this.tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
       );
     }
-    try {
-      await this.send('UpdateItem', `updating ${eventId} in the outbox of ${account}`, () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: reachabilityItemKey(account),
-            // The version bump makes any write based on the old entry lose its condition.
-            UpdateExpression: 'SET #outbox.#eventId = :entry ADD #version :one',
-            ConditionExpression: '#outbox.#eventId.#claimToken = :claimToken',
-            ExpressionAttributeNames: {
-              '#outbox': 'outbox',
-              '#eventId': eventId,
-              '#claimToken': 'claimToken',
-              '#version': 'version',
-            },
-            ExpressionAttributeValues: {
-              ':entry': parsed.data,
-              ':claimToken': entry.claimToken ?? null,
-              ':one': 1,
-            },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return replaceClaimedOutboxEntry(
+      this.outboxItem(account, eventId),
+      parsed.data,
+      entry.claimToken,
+      (operation, purpose, request) => this.send(operation, purpose, request),
+    );
   }
 
   async removeFromOutbox(account: string, eventId: string): Promise<void> {
-    await this.send('UpdateItem', `removing ${eventId} from the outbox of ${account}`, () =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: reachabilityItemKey(account),
-          UpdateExpression: 'REMOVE #outbox.#eventId ADD #version :one',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: {
-            '#outbox': 'outbox',
-            '#eventId': eventId,
-            '#version': 'version',
-            '#pk': 'pk',
-          },
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      ),
+    await removeOutboxEntry(this.outboxItem(account, eventId), (operation, purpose, request) =>
+      this.send(operation, purpose, request),
     );
+  }
+
+  private outboxItem(account: string, eventId: string) {
+    return {
+      client: this.client,
+      tableName: this.tableName,
+      key: reachabilityItemKey(account),
+      eventId,
+      owner: `account ${account}`,
+    };
   }
 
   private async send<T extends { ConsumedCapacity?: ConsumedCapacity | undefined }>(

@@ -4,7 +4,6 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StateStoreError } from '../errors.ts';
 import type { OutboxEntry, PairRecord } from '../grants/pair-record.ts';
@@ -22,6 +21,7 @@ import {
   toHistoryItem,
   toStateItem,
 } from './dynamodb-items.ts';
+import { removeOutboxEntry, replaceClaimedOutboxEntry } from './outbox-updates.ts';
 import {
   describeInvalidRecord,
   outboxEntrySchema,
@@ -184,6 +184,16 @@ export class DynamoDbStateStore implements StateStore {
     return toStateItem(parsed.data);
   }
 
+  #outboxItem(pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>, eventId: string) {
+    return {
+      client: this.#client,
+      tableName: this.#tableName,
+      key: stateItemKey(pair),
+      eventId,
+      owner: describePair(pair),
+    };
+  }
+
   #put(next: PairRecord, item: Record<string, unknown>, expectedVersion: number) {
     return versionedPut(
       {
@@ -208,38 +218,12 @@ export class DynamoDbStateStore implements StateStore {
         `refusing to write an invalid outbox entry ${entry.event.eventId} to DynamoDB table "${this.#tableName}": ${describeInvalidRecord(parsed.error.issues)}`,
       );
     }
-    try {
-      await this.#send(
-        'UpdateItem',
-        `updating outbox entry ${entry.event.eventId} of ${describePair(pair)}`,
-        () =>
-          this.#client.send(
-            new UpdateCommand({
-              TableName: this.#tableName,
-              Key: stateItemKey(pair),
-              // The version bump makes any write based on the old entry lose its condition.
-              UpdateExpression: 'SET #outbox.#eventId = :entry ADD #version :one',
-              ConditionExpression: '#outbox.#eventId.#claimToken = :claimToken',
-              ExpressionAttributeNames: {
-                '#outbox': 'outbox',
-                '#eventId': entry.event.eventId,
-                '#claimToken': 'claimToken',
-                '#version': 'version',
-              },
-              ExpressionAttributeValues: {
-                ':entry': parsed.data,
-                ':claimToken': entry.claimToken ?? null,
-                ':one': 1,
-              },
-              ReturnConsumedCapacity: 'TOTAL',
-            }),
-          ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return replaceClaimedOutboxEntry(
+      this.#outboxItem(pair, entry.event.eventId),
+      parsed.data,
+      entry.claimToken,
+      (operation, purpose, request) => this.#send(operation, purpose, request),
+    );
   }
 
   async appendHistory(event: TransitionEvent): Promise<void> {
@@ -265,33 +249,9 @@ export class DynamoDbStateStore implements StateStore {
     pair: Pick<PairRecord, 'account' | 'region' | 'modelId'>,
     eventId: string,
   ): Promise<void> {
-    try {
-      await this.#send(
-        'UpdateItem',
-        `removing delivered event ${eventId} from the outbox of ${describePair(pair)}`,
-        () =>
-          this.#client.send(
-            new UpdateCommand({
-              TableName: this.#tableName,
-              Key: stateItemKey(pair),
-              // The version bump makes any write based on the old outbox lose its condition.
-              UpdateExpression: 'REMOVE #outbox.#eventId ADD #version :one',
-              ConditionExpression: 'attribute_exists(#outbox.#eventId)',
-              ExpressionAttributeNames: {
-                '#outbox': 'outbox',
-                '#eventId': eventId,
-                '#version': 'version',
-              },
-              ExpressionAttributeValues: { ':one': 1 },
-              ReturnConsumedCapacity: 'TOTAL',
-            }),
-          ),
-      );
-    } catch (error) {
-      // Already removed, by this run earlier or by another one: nothing left to do.
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
+    await removeOutboxEntry(this.#outboxItem(pair, eventId), (operation, purpose, request) =>
+      this.#send(operation, purpose, request),
+    );
   }
 
   async history(query: HistoryQuery): Promise<TransitionEvent[]> {

@@ -11,7 +11,7 @@ export const WRITE_TOKEN_ATTRIBUTE = 'writeToken';
  * is, any other failure names the table and `purpose`.
  */
 export type SendThroughStore = <T extends { ConsumedCapacity?: ConsumedCapacity | undefined }>(
-  operation: 'PutItem' | 'GetItem',
+  operation: 'PutItem' | 'GetItem' | 'UpdateItem',
   purpose: string,
   request: () => Promise<T>,
 ) => Promise<T>;
