@@ -9,9 +9,9 @@ import { accountStatusPath, FileAccountStatusStore } from '../../src/state/file-
 import { FileStateStore } from '../../src/state/file-state-store.ts';
 import { isolatedAwsEnvironment, runBin, runCli } from '../support/cli-harness.ts';
 import { startDynalite, TEST_CREDENTIALS } from '../support/dynalite.ts';
+import { startDynamoDbFaultProxy } from '../support/dynamodb-fault-proxy.ts';
 import { record, temporaryDirectory } from '../support/fixtures.ts';
 import { OrganizationTestBed } from '../support/organization-test-bed.ts';
-import { startUnprocessedKeysProxy } from '../support/unprocessed-keys-proxy.ts';
 
 const CLAUDE = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const TITAN = 'amazon.titan-text-express-v1';
@@ -248,7 +248,7 @@ describe('status --model --region on the deployed table', () => {
 describe('the per-account read of the table (BatchGetItem)', () => {
   it('asks 100 keys a call and asks the unprocessed keys again until every one is read', async () => {
     const dynamo = await startDynalite();
-    const proxy = await startUnprocessedKeysProxy(dynamo.endpoint);
+    const proxy = await startDynamoDbFaultProxy({ target: dynamo.endpoint });
     const client = new DynamoDBClient({
       endpoint: proxy.endpoint,
       region: 'us-east-1',
@@ -278,14 +278,19 @@ describe('the per-account read of the table (BatchGetItem)', () => {
       });
 
       // 120 keys: 100 + 20, of which 50 + 10 unprocessed; then 60 (30 unprocessed); then 30.
-      expect(proxy.batchGets).toEqual([100, 20, 60, 30]);
+      const batchGets = proxy.requests
+        .filter(({ operation }) => operation === 'BatchGetItem')
+        .map(({ body }) =>
+          Object.values(body.RequestItems as Record<string, { Keys: unknown[] }>).reduce(
+            (sum, table) => sum + table.Keys.length,
+            0,
+          ),
+        );
+      expect(batchGets).toEqual([100, 20, 60, 30]);
       expect(read.calls).toBe(4);
-      expect(proxy.operations.filter((op) => op !== 'PutItem')).toEqual([
-        'BatchGetItem',
-        'BatchGetItem',
-        'BatchGetItem',
-        'BatchGetItem',
-      ]);
+      expect(
+        proxy.requests.map(({ operation }) => operation).filter((op) => op !== 'PutItem'),
+      ).toEqual(['BatchGetItem', 'BatchGetItem', 'BatchGetItem', 'BatchGetItem']);
       expect(read.items.map((item) => item.account)).toEqual(accounts);
       expect(
         read.items.filter((item) => item.pair?.ok === true).map((item) => item.account),

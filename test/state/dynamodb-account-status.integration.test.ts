@@ -8,16 +8,19 @@ import { toAccountStatusItem } from '../../src/state/account-status-item.ts';
 import { DynamoDbAccountStatusStore } from '../../src/state/dynamodb-account-status.ts';
 import { DynamoDbStateStore } from '../../src/state/dynamodb-state-store.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from '../support/dynalite.ts';
+import {
+  type DynamoDbFaultProxy,
+  startDynamoDbFaultProxy,
+} from '../support/dynamodb-fault-proxy.ts';
 import { record } from '../support/fixtures.ts';
-import { type LostResponseProxy, startLostResponseProxy } from '../support/lost-response-proxy.ts';
 import { event } from './event-fixtures.ts';
 
 let db: RunningDynalite;
-let proxy: LostResponseProxy;
+let proxy: DynamoDbFaultProxy;
 let documents: DynamoDBDocumentClient;
 beforeAll(async () => {
   db = await startDynalite();
-  proxy = await startLostResponseProxy({ target: db.endpoint });
+  proxy = await startDynamoDbFaultProxy({ target: db.endpoint });
   documents = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: proxy.endpoint,

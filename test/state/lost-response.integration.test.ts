@@ -7,12 +7,12 @@ import { runCheck } from '../../src/monitor/run-check.ts';
 import { stateItemKey, toStateItem } from '../../src/state/dynamodb-items.ts';
 import { DynamoDbStateStore } from '../../src/state/dynamodb-state-store.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from '../support/dynalite.ts';
-import { record } from '../support/fixtures.ts';
 import {
-  type LostResponseProxy,
+  type DynamoDbFaultProxy,
   type ProxiedRequest,
-  startLostResponseProxy,
-} from '../support/lost-response-proxy.ts';
+  startDynamoDbFaultProxy,
+} from '../support/dynamodb-fault-proxy.ts';
+import { record } from '../support/fixtures.ts';
 import { RecordingNotifier } from '../support/recording-notifier.ts';
 import { ScriptedAvailability } from '../support/scripted-availability.ts';
 import { entry, event, VERIFIED } from './event-fixtures.ts';
@@ -71,10 +71,10 @@ describe.each([
   },
   { answer: 'with the stored item (ALL_OLD), as DynamoDB answers', returnOld: true, readBack: [] },
 ])('a failed condition answered $answer', ({ returnOld, readBack }) => {
-  let proxy: LostResponseProxy;
+  let proxy: DynamoDbFaultProxy;
   let throughProxy: DynamoDBClient;
   beforeAll(async () => {
-    proxy = await startLostResponseProxy({
+    proxy = await startDynamoDbFaultProxy({
       target: db.endpoint,
       returnOldItemOnConditionFailure: returnOld,
     });
@@ -198,10 +198,10 @@ describe.each([
 });
 
 describe('lost answers, whatever the store makes of them', () => {
-  let proxy: LostResponseProxy;
+  let proxy: DynamoDbFaultProxy;
   let throughProxy: DynamoDBDocumentClient;
   beforeAll(async () => {
-    proxy = await startLostResponseProxy({ target: db.endpoint });
+    proxy = await startDynamoDbFaultProxy({ target: db.endpoint });
     throughProxy = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         endpoint: proxy.endpoint,

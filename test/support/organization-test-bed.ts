@@ -13,10 +13,10 @@ import { createScheduledHandler } from '../../src/lambda/create-scheduled-handle
 import { createWorkerHandler, type WorkerHandler } from '../../src/lambda/create-worker-handler.ts';
 import { parseScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from './dynalite.ts';
+import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from './dynamodb-fault-proxy.ts';
 import { temporaryDirectory } from './fixtures.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LogLine } from './lambda-test-bed.ts';
-import { type LostResponseProxy, startLostResponseProxy } from './lost-response-proxy.ts';
 import { type SnsEndpoint, startSnsEndpoint } from './sns-endpoint.ts';
 import { type SentMessage, type SqsEndpoint, startSqsEndpoint } from './sqs-endpoint.ts';
 import { sqsEvent, sqsRecord } from './sqs-event.ts';
@@ -42,7 +42,7 @@ export class OrganizationTestBed {
     readonly sns: SnsEndpoint,
     readonly sqs: SqsEndpoint,
     /** In front of dynalite: every DynamoDB request the handlers sent, in order. */
-    readonly dynamoRequests: LostResponseProxy,
+    readonly dynamoRequests: DynamoDbFaultProxy,
     /** What start() set in process.env: the endpoints, credentials and the handlers' settings. */
     readonly environment: Readonly<Record<string, string>>,
     private readonly cleanup: () => Promise<void>,
@@ -54,7 +54,7 @@ export class OrganizationTestBed {
     const dynamo = await startDynalite();
     const sns = await startSnsEndpoint({ topics: [TOPIC_ARN] });
     const sqs = await startSqsEndpoint({ queues: [QUEUE_NAME] });
-    const proxy = await startLostResponseProxy({ target: dynamo.endpoint });
+    const proxy = await startDynamoDbFaultProxy({ target: dynamo.endpoint });
     const configPath = join(dir.path, 'watched-models.yml');
     await writeFile(configPath, configYaml);
     const saved = { ...process.env };

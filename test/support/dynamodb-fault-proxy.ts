@@ -17,7 +17,7 @@ export interface ProxiedRequest {
   body: Record<string, unknown>;
 }
 
-export interface LostResponseProxyOptions {
+export interface DynamoDbFaultProxyOptions {
   /** dynalite's endpoint. */
   target: string;
   /**
@@ -27,7 +27,7 @@ export interface LostResponseProxyOptions {
   returnOldItemOnConditionFailure?: boolean;
 }
 
-export interface LostResponseProxy {
+export interface DynamoDbFaultProxy {
   endpoint: string;
   /** Every request forwarded, in order. */
   readonly requests: ProxiedRequest[];
@@ -38,6 +38,12 @@ export interface LostResponseProxy {
    * client connection is destroyed instead of answered: a response lost on the way back.
    */
   dropAnswer(matches: (request: ProxiedRequest) => boolean, occurrence?: number): void;
+  /**
+   * The next `count` BatchGetItem requests process only the first half (rounded down) of their
+   * keys and answer the rest in UnprocessedKeys, as DynamoDB does when a table's read capacity
+   * runs out; dynalite itself always processes every key.
+   */
+  leaveUnprocessed(count: number): void;
   close(): Promise<void>;
 }
 
@@ -52,15 +58,19 @@ interface Answer {
   body: Buffer;
 }
 
-/** A DynamoDB stand-in on 127.0.0.1 and a free port that forwards to dynalite and loses answers. */
-export async function startLostResponseProxy(
-  options: LostResponseProxyOptions,
-): Promise<LostResponseProxy> {
+/**
+ * A DynamoDB stand-in on 127.0.0.1 and a free port that forwards to dynalite and records every
+ * request; on demand it loses answers, or leaves BatchGetItem keys unprocessed.
+ */
+export async function startDynamoDbFaultProxy(
+  options: DynamoDbFaultProxyOptions,
+): Promise<DynamoDbFaultProxy> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   const requests: ProxiedRequest[] = [];
   const dropped: ProxiedRequest[] = [];
   const rules: DropRule[] = [];
+  let unprocessedRounds = 0;
 
   const forward = (
     method: string,
@@ -141,7 +151,20 @@ export async function startLostResponseProxy(
       requests.push(proxied);
       const drop = takeDropRule(rules, proxied);
       const path = incoming.url ?? '/';
-      let answer = await forward(incoming.method ?? 'POST', path, incoming.headers, body);
+      const split =
+        operation === 'BatchGetItem' && unprocessedRounds > 0
+          ? splitBatchGet(proxied.body)
+          : undefined;
+      if (split !== undefined) unprocessedRounds -= 1;
+      const send = (forwarded: Buffer) =>
+        forward(incoming.method ?? 'POST', path, incoming.headers, forwarded);
+      let answer =
+        split === undefined
+          ? await send(body)
+          : withUnprocessedKeys(
+              split.forwarded === undefined ? undefined : await send(split.forwarded),
+              split.left,
+            );
       if (drop) {
         dropped.push(proxied);
         incoming.socket.destroy();
@@ -157,7 +180,7 @@ export async function startLostResponseProxy(
       outgoing.end(answer.body);
     })().catch((error: unknown) => {
       outgoing.writeHead(502, { 'content-type': 'text/plain' });
-      outgoing.end(`lost-response proxy: ${(error as Error).message}`);
+      outgoing.end(`DynamoDB fault proxy: ${(error as Error).message}`);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -175,6 +198,9 @@ export async function startLostResponseProxy(
       }
       rules.push({ matches, remaining: occurrence });
     },
+    leaveUnprocessed(count) {
+      unprocessedRounds = count;
+    },
     async close() {
       agent.destroy();
       await new Promise<void>((resolve, reject) => {
@@ -183,6 +209,50 @@ export async function startLostResponseProxy(
         server.closeAllConnections();
       });
     },
+  };
+}
+
+interface BatchGetSplit {
+  /** The request with the first half of each table's keys; undefined: none left to forward. */
+  forwarded: Buffer | undefined;
+  /** The keys answered as unprocessed, by table. */
+  left: Record<string, { Keys: unknown[] }>;
+}
+
+type BatchGetRequest = Record<string, { Keys: unknown[] } & Record<string, unknown>>;
+
+function splitBatchGet(body: Record<string, unknown>): BatchGetSplit {
+  const requested = body.RequestItems as BatchGetRequest;
+  const kept: BatchGetRequest = {};
+  const left: BatchGetSplit['left'] = {};
+  for (const [table, entry] of Object.entries(requested)) {
+    const half = Math.floor(entry.Keys.length / 2);
+    kept[table] = { ...entry, Keys: entry.Keys.slice(0, half) };
+    left[table] = { Keys: entry.Keys.slice(half) };
+  }
+  const none = Object.values(kept).every((entry) => entry.Keys.length === 0);
+  return {
+    forwarded: none ? undefined : Buffer.from(JSON.stringify({ ...body, RequestItems: kept })),
+    left,
+  };
+}
+
+/** The answer with `left` as its UnprocessedKeys; nothing forwarded: an answer of no items. */
+function withUnprocessedKeys(answer: Answer | undefined, left: BatchGetSplit['left']): Answer {
+  if (answer !== undefined && (answer.status < 200 || answer.status > 299)) return answer;
+  const parsed =
+    answer === undefined
+      ? { Responses: Object.fromEntries(Object.keys(left).map((table) => [table, []])) }
+      : (JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>);
+  const body = Buffer.from(JSON.stringify({ ...parsed, UnprocessedKeys: left }));
+  return {
+    status: 200,
+    headers: {
+      ...answer?.headers,
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-crc32': String(crc32(body)),
+    },
+    body,
   };
 }
 
