@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEventBridgeEndpoint } from '../support/eventbridge-endpoint.ts';
 import {
   HUB_ACCOUNT,
   OrganizationTestBed,
@@ -175,99 +174,73 @@ describe('organization mode, planner and worker over real sockets', () => {
 
   it("sends a member's transition to the EventBridge bus too, naming the account", async () => {
     bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
-    const bus = await startEventBridgeEndpoint({ buses: ['ops-events'] });
-    try {
-      // Read by the worker's environment as a new container reads it; the bed restores it.
-      Object.assign(process.env, {
-        EVENT_BUS_NAME: 'ops-events',
-        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-      });
-      const worker = bed.newWorker();
-      for (const tick of [0, 1]) await bed.period(worker, tick);
+    // Read by the workers' environment as a new container reads it.
+    const bus = await bed.useEventBus('ops-events');
+    const worker = bed.newWorker();
+    for (const tick of [0, 1]) await bed.period(worker, tick);
 
-      // The unreachable member's account event goes there too (the next test).
-      const grants = bus.accepted.filter(({ detailType }) =>
-        detailType.startsWith('Bedrock Model'),
-      );
-      expect(
-        grants.map(({ detailType, detail }) => [detailType, JSON.parse(detail).account]),
-      ).toEqual([['Bedrock Model Access Ready', READY]]);
-      expect(JSON.parse(grants[0]?.detail ?? '{}')).toMatchObject({
-        accountName: 'prod-ml',
-        modelId: CLAUDE,
-      });
-    } finally {
-      await bus.close();
-    }
+    // The unreachable member's account event goes there too (the next test).
+    const grants = bus.accepted.filter(({ detailType }) => detailType.startsWith('Bedrock Model'));
+    expect(
+      grants.map(({ detailType, detail }) => [detailType, JSON.parse(detail).account]),
+    ).toEqual([['Bedrock Model Access Ready', READY]]);
+    expect(JSON.parse(grants[0]?.detail ?? '{}')).toMatchObject({
+      accountName: 'prod-ml',
+      modelId: CLAUDE,
+    });
   });
 
   it("sends a member's account-unreachable to the EventBridge bus too, once", async () => {
     bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
-    const bus = await startEventBridgeEndpoint({ buses: ['ops-events'] });
-    try {
-      Object.assign(process.env, {
-        EVENT_BUS_NAME: 'ops-events',
-        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-      });
-      const worker = bed.newWorker();
-      for (const tick of [0, 1, 2]) await bed.period(worker, tick);
+    const bus = await bed.useEventBus('ops-events');
+    const worker = bed.newWorker();
+    for (const tick of [0, 1, 2]) await bed.period(worker, tick);
 
-      const unreachable = bus.accepted.filter(
-        ({ detailType }) => detailType === 'Bedrock Access Monitor Account Unreachable',
-      );
-      expect(unreachable.map(({ source, eventBusName }) => [source, eventBusName])).toEqual([
-        ['bedrock-access-monitor', 'ops-events'],
-      ]);
-      // The event JSON itself, as SNS subscribers get it in the default body.
-      const sent = bed.notifications().find((n) => n.attributes.kind === 'account-unreachable');
-      expect(JSON.parse(unreachable[0]?.detail ?? '{}')).toEqual(sent?.event);
-      expect(sent?.event).toMatchObject({ account: DENIED, since: '2026-11-24T12:00:00.000Z' });
-      expect(unreachable[0]?.time).toBe('2026-11-24T12:05:00.000Z');
-      expectOneReadyAndOneUnreachable(bed);
-    } finally {
-      await bus.close();
-    }
+    const unreachable = bus.accepted.filter(
+      ({ detailType }) => detailType === 'Bedrock Access Monitor Account Unreachable',
+    );
+    expect(unreachable.map(({ source, eventBusName }) => [source, eventBusName])).toEqual([
+      ['bedrock-access-monitor', 'ops-events'],
+    ]);
+    // The event JSON itself, as SNS subscribers get it in the default body.
+    const sent = bed.notifications().find((n) => n.attributes.kind === 'account-unreachable');
+    expect(JSON.parse(unreachable[0]?.detail ?? '{}')).toEqual(sent?.event);
+    expect(sent?.event).toMatchObject({ account: DENIED, since: '2026-11-24T12:00:00.000Z' });
+    expect(unreachable[0]?.time).toBe('2026-11-24T12:05:00.000Z');
+    expectOneReadyAndOneUnreachable(bed);
   });
 
   it('sends an account event the bus refused once on the next period, to the bus only', async () => {
     bed = await OrganizationTestBed.start(SCENARIO, CONFIG);
-    const bus = await startEventBridgeEndpoint({ buses: ['ops-events'] });
-    try {
-      Object.assign(process.env, {
-        EVENT_BUS_NAME: 'ops-events',
-        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-      });
-      const worker = bed.newWorker();
-      let refused = 0;
-      bus.failEntries((entry) => {
-        if (entry.DetailType !== 'Bedrock Access Monitor Account Unreachable') return false;
-        refused += 1;
-        return refused === 1;
-      });
-      await bed.period(worker, 0);
-      await bed.period(worker, 1);
-      const accounts = () =>
-        bus.accepted.filter(({ detailType }) => detailType.includes('Account Unreachable'));
-      expect(refused).toBe(1);
-      expect(accounts()).toEqual([]);
-      expect(
-        bed.logs.some(
-          (line) =>
-            line.message.startsWith('Notification failed') && line.fields?.target === 'eventbridge',
-        ),
-      ).toBe(true);
+    const bus = await bed.useEventBus('ops-events');
+    const worker = bed.newWorker();
+    let refused = 0;
+    bus.failEntries((entry) => {
+      if (entry.DetailType !== 'Bedrock Access Monitor Account Unreachable') return false;
+      refused += 1;
+      return refused === 1;
+    });
+    await bed.period(worker, 0);
+    await bed.period(worker, 1);
+    const accounts = () =>
+      bus.accepted.filter(({ detailType }) => detailType.includes('Account Unreachable'));
+    expect(refused).toBe(1);
+    expect(accounts()).toEqual([]);
+    expect(
+      bed.logs.some(
+        (line) =>
+          line.message.startsWith('Notification failed') && line.fields?.target === 'eventbridge',
+      ),
+    ).toBe(true);
 
-      await bed.period(worker, 2);
+    await bed.period(worker, 2);
 
-      expect(refused).toBe(2);
-      expect(accounts().map(({ detail }) => JSON.parse(detail).account)).toEqual([DENIED]);
-      // SNS had it in the first period, and only then.
-      expectOneReadyAndOneUnreachable(bed);
-      await bed.period(worker, 3);
-      expect(accounts()).toHaveLength(1);
-    } finally {
-      await bus.close();
-    }
+    expect(refused).toBe(2);
+    expect(accounts().map(({ detail }) => JSON.parse(detail).account)).toEqual([DENIED]);
+    // SNS had it in the first period, and only then.
+    expectOneReadyAndOneUnreachable(bed);
+    await bed.period(worker, 3);
+    expect(accounts()).toHaveLength(1);
   });
 
   it("lists the catalog with the hub's message only: an unknown id is announced once, not once per member", async () => {

@@ -14,6 +14,7 @@ import { createWorkerHandler, type WorkerHandler } from '../../src/lambda/create
 import { parseScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
 import { type RunningDynalite, startDynalite, TEST_CREDENTIALS } from './dynalite.ts';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from './dynamodb-fault-proxy.ts';
+import { type EventBridgeEndpoint, startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { temporaryDirectory } from './fixtures.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LogLine } from './lambda-test-bed.ts';
@@ -33,6 +34,7 @@ export class OrganizationTestBed {
   readonly metrics: Array<{ name: string; value: number }> = [];
   /** The schedule's time of the next period. */
   clock = Date.UTC(2026, 10, 24, 12, 0);
+  private readonly buses: EventBridgeEndpoint[] = [];
   /** Messages the planner queued that no worker invocation has been given yet. */
   private undelivered = 0;
 
@@ -162,7 +164,19 @@ export class OrganizationTestBed {
     }));
   }
 
-  close(): Promise<void> {
+  /**
+   * A local EventBridge endpoint with the bus `busName`, set as the stack's eventBusName for
+   * the workers created from now on; closed with the bed, whose close restores the environment.
+   */
+  async useEventBus(busName: string): Promise<EventBridgeEndpoint> {
+    const bus = await startEventBridgeEndpoint({ buses: [busName] });
+    this.buses.push(bus);
+    Object.assign(process.env, { EVENT_BUS_NAME: busName, AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url });
+    return bus;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.buses.map((bus) => bus.close()));
     return this.cleanup();
   }
 }
