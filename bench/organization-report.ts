@@ -1,4 +1,6 @@
 /** The benchmark's text report of organization mode: parts 6 (real), 7 (modelled), 8 (cost). */
+
+import type { CostItem } from './cost.ts';
 import type {
   OrganizationCostPart,
   OrganizationModelPart,
@@ -106,21 +108,9 @@ export function renderOrganization(report: OrganizationReport): string[] {
       table(
         ['item', 'kind', 'usage a month', 'price', 'a month'],
         [
-          ...estimate.perMember.map((item) => [
-            `member: ${item.item}`,
-            item.kind,
-            item.usage,
-            item.price,
-            usd(item.monthlyUsd),
-          ]),
+          ...estimate.perMember.map(costRow('member')),
           ['per member account', '', '', '', usd(estimate.perMemberUsd)],
-          ...estimate.hub.map((item) => [
-            `hub: ${item.item}`,
-            item.kind,
-            item.usage,
-            item.price,
-            usd(item.monthlyUsd),
-          ]),
+          ...estimate.hub.map(costRow('hub')),
           ['hub, once', '', '', '', usd(estimate.hubUsd)],
           [`organization mode, ${estimate.accounts} accounts`, '', '', '', usd(estimate.totalUsd)],
           [
@@ -134,5 +124,16 @@ export function renderOrganization(report: OrganizationReport): string[] {
       ),
     ]),
     ...cost.notes.map((note) => `   - ${note}`),
+  ];
+}
+
+/** One cost item as a row of the cost table, named for who pays it. */
+function costRow(payer: 'member' | 'hub') {
+  return (item: CostItem) => [
+    `${payer}: ${item.item}`,
+    item.kind,
+    item.usage,
+    item.price,
+    usd(item.monthlyUsd),
   ];
 }
