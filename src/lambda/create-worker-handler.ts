@@ -90,9 +90,11 @@ export function createWorkerHandler({
   const snsClient = new SNSClient({ region });
   const notifier = createSnsNotifier({ client: snsClient, topicArn: environment.alertTopicArn });
   const verifier = createConverseVerifier(createRuntimeClientCache({ requestTimeoutMs: 10_000 }));
-  // The hub's own clients list the catalog: one ListFoundationModels per region and period.
+  // The hub's own clients check the hub and list the catalog: one ListFoundationModels per
+  // region and period.
+  const hubClientForRegion = createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 });
   const catalog = createBedrockCatalogSource({
-    clientForRegion: createBedrockClientCache({ requestTimeoutMs: 10_000, maxAttempts: 5 }),
+    clientForRegion: hubClientForRegion,
     concurrency: 4,
   });
   const publisher = createAccountEventPublisher(() => snsClient, environment.alertTopicArn);
@@ -127,6 +129,7 @@ export function createWorkerHandler({
         requestTimeoutMs: 10_000,
         maxAttempts: 5,
         concurrencyPerRegion: 4,
+        hubClientForRegion,
       });
       return { config, hubAccount, credentials, availabilityFor };
     })();
