@@ -18,13 +18,13 @@
 import { randomUUID } from 'node:crypto';
 import { type AnnouncedEvent, isTransitionEvent } from '../events/announced-event.ts';
 import type { EventKind } from '../events/event-kinds.ts';
-import type { DeliveryTarget, OutboxEntry, PairRecord } from '../grants/pair-record.ts';
+import type { OutboxEntry, PairRecord } from '../grants/pair-record.ts';
 import type { TransitionEvent, VerificationResult } from '../grants/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Verifier } from '../verify/converse-verifier.ts';
 import type { MonitorLog } from './monitor-log.ts';
-import { type DeliveryChannel, publishToOwedTargets, settleDelivery } from './owed-targets.ts';
+import { deliveryChannels, publishToOwedTargets, settleDelivery } from './owed-targets.ts';
 
 /** Who claims: one run, at one observation instant. */
 export interface Claimant {
@@ -209,7 +209,9 @@ async function deliverOne(
     }
   }
   if (isTransitionEvent(current.event)) await deps.store.appendHistory(current.event);
-  const targets = deps.notify.has(current.event.kind) ? deliveryTargets(deps) : [];
+  const targets = deps.notify.has(current.event.kind)
+    ? deliveryChannels(deps.notifier, deps.eventBus)
+    : [];
   const outcome = await publishToOwedTargets(current.event, current.delivered, targets, deps.log);
   report.published += outcome.accepted.length;
   report.failed += outcome.failed.length;
@@ -219,18 +221,6 @@ async function deliverOne(
     remove: () => deps.store.removeFromOutbox(pair, current.event.eventId),
   });
   if (settled === 'lost') report.lost += 1;
-}
-
-/** The targets events go to, in the order they are tried: SNS, then the EventBridge bus. */
-function deliveryTargets(deps: DeliveryDeps): Array<DeliveryChannel<AnnouncedEvent>> {
-  const channel = (target: DeliveryTarget, notifier: Notifier) => ({
-    target,
-    publish: (event: AnnouncedEvent) => notifier.publish(event),
-  });
-  return [
-    channel('sns', deps.notifier),
-    ...(deps.eventBus === undefined ? [] : [channel('eventbridge', deps.eventBus)]),
-  ];
 }
 
 /** The id or profile to invoke before announcing `event`, or undefined when none is owed. */

@@ -14,6 +14,25 @@ export interface DeliveryChannel<E> {
   publish(event: E): Promise<void>;
 }
 
+interface Publisher<E> {
+  publish(event: E): Promise<void>;
+}
+
+/** The targets of every outbox, in the order they are tried: SNS, then the bus when one is set. */
+export function deliveryChannels<E>(
+  sns: Publisher<E>,
+  eventBus: Publisher<E> | undefined,
+): Array<DeliveryChannel<E>> {
+  const channel = (target: DeliveryTarget, publisher: Publisher<E>) => ({
+    target,
+    publish: (event: E) => publisher.publish(event),
+  });
+  return [
+    channel('sns', sns),
+    ...(eventBus === undefined ? [] : [channel('eventbridge', eventBus)]),
+  ];
+}
+
 export interface TargetsOutcome {
   /** The targets that accepted the event now. */
   accepted: DeliveryTarget[];

@@ -9,14 +9,9 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { describeError, NotificationError } from '../errors.ts';
 import type { EventKind } from '../events/event-kinds.ts';
-import type { DeliveryTarget } from '../grants/pair-record.ts';
 import type { MonitorLog } from '../monitor/monitor-log.ts';
 import { type Claimant, claimWrite } from '../monitor/outbox.ts';
-import {
-  type DeliveryChannel,
-  publishToOwedTargets,
-  settleDelivery,
-} from '../monitor/owed-targets.ts';
+import { deliveryChannels, publishToOwedTargets, settleDelivery } from '../monitor/owed-targets.ts';
 import type { AccountStatusStore } from '../state/dynamodb-account-status.ts';
 import type { AccountEvent } from './account-event.ts';
 import { decideReachability, type ReachabilityObservation } from './reachability.ts';
@@ -86,7 +81,9 @@ export async function recordReachability(
       if (!claim.owned.includes(entry.event.eventId)) continue;
       const event = entry.event;
       deps.log?.info('Account reachability changed', { ...event });
-      const targets = deps.notify.includes(event.kind) ? deliveryTargets(deps) : [];
+      const targets = deps.notify.includes(event.kind)
+        ? deliveryChannels(deps.publisher, deps.eventBus)
+        : [];
       const outcome = await publishToOwedTargets(event, entry.delivered, targets, deps.log);
       report.published += outcome.accepted.length;
       report.failed += outcome.failed.length;
@@ -101,16 +98,4 @@ export async function recordReachability(
     return report;
   }
   return report;
-}
-
-/** The targets account events go to, in the order they are tried: SNS, then the bus. */
-function deliveryTargets(deps: ReachabilityDeps): Array<DeliveryChannel<AccountEvent>> {
-  const channel = (target: DeliveryTarget, publisher: AccountEventPublisher) => ({
-    target,
-    publish: (event: AccountEvent) => publisher.publish(event),
-  });
-  return [
-    channel('sns', deps.publisher),
-    ...(deps.eventBus === undefined ? [] : [channel('eventbridge', deps.eventBus)]),
-  ];
 }
